@@ -1,0 +1,272 @@
+using MathNet.Numerics.Statistics;
+
+namespace ModelMonitoring.Statistics;
+
+/// <summary>
+/// Batch (exact) drift detection over raw column values, reproducing Evidently's legacy data drift defaults: the method
+/// per column (<see cref="DriftMethodRegistry.SelectDefault"/>), its threshold (<see cref="DriftThresholds"/>) and the
+/// dataset verdict (drift when at least <see cref="DatasetDriftResult.DefaultDriftShare"/> of the columns drift).
+/// </summary>
+public static class ExactDriftEngine
+{
+    /// <summary>
+    /// Compares one column's reference and current values. A method forced in <paramref name="settings"/> that the
+    /// column's type does not allow (Kolmogorov-Smirnov and Wasserstein need numbers, chi-square and Z need categories)
+    /// is ignored together with its threshold, and the column keeps its default, as Evidently's CLI-style "apply to the
+    /// columns that allow it" does.
+    /// </summary>
+    /// <param name="reference">The reference column.</param>
+    /// <param name="current">The current column: same name and type as the reference.</param>
+    /// <param name="settings">The method and threshold to use, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">
+    /// The columns differ in name or type, a side has no non-missing value, a value is not finite, or the threshold is
+    /// negative or NaN. The message names the column.
+    /// </exception>
+    public static ColumnDriftResult EvaluateColumn(ColumnSample reference, ColumnSample current, ColumnDriftSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(current);
+        string name = reference.Name;
+        if (!string.Equals(name, current.Name, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Cannot compare column '{name}' with column '{current.Name}'.", nameof(current));
+        }
+
+        if (reference.Type != current.Type)
+        {
+            throw new ArgumentException(
+                $"Column '{name}' is {Describe(reference.Type)} in the reference but {Describe(current.Type)} in the current data.",
+                nameof(current));
+        }
+
+        if (reference.Count == 0)
+        {
+            throw new ArgumentException($"Column '{name}' has no non-missing value in the reference data.", nameof(reference));
+        }
+
+        if (current.Count == 0)
+        {
+            throw new ArgumentException($"Column '{name}' has no non-missing value in the current data.", nameof(current));
+        }
+
+        if (settings?.Threshold is double requested && !(requested >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), requested, $"The drift threshold of column '{name}' must be a non-negative number.");
+        }
+
+        (DriftMethod method, double score) = reference.Type == ColumnType.Numerical
+            ? EvaluateNumerical(name, reference.Numbers, current.Numbers, settings)
+            : EvaluateCategorical(reference.Categories, current.Categories, settings);
+
+        double threshold = settings is { Threshold: double forced } && (settings.Method == DriftMethod.Auto || settings.Method == method)
+            ? forced
+            : DriftThresholds.Default(method);
+
+        return new ColumnDriftResult(name, reference.Type, method, score, threshold, DriftThresholds.IsDrift(method, score, threshold))
+        {
+            ReferenceMissing = reference.MissingCount,
+            CurrentMissing = current.MissingCount,
+        };
+    }
+
+    /// <summary>
+    /// Compares every column of a dataset, matched by name, and summarises them into a dataset verdict. Results follow
+    /// the reference's column order.
+    /// </summary>
+    /// <param name="reference">The reference columns.</param>
+    /// <param name="current">The current columns: the same names as the reference, in any order.</param>
+    /// <param name="settingsForColumn">The settings of a column by name, or <see langword="null"/> (or a null result) for the defaults.</param>
+    /// <param name="driftShare">The share of drifted columns at which the dataset drifts (0 to 1).</param>
+    /// <exception cref="ArgumentException">A column is present on one side only, or appears twice; the message names it.</exception>
+    public static DatasetDriftResult Evaluate(
+        IReadOnlyList<ColumnSample> reference,
+        IReadOnlyList<ColumnSample> current,
+        Func<string, ColumnDriftSettings?>? settingsForColumn = null,
+        double driftShare = DatasetDriftResult.DefaultDriftShare)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(current);
+        if (!(driftShare >= 0 && driftShare <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(driftShare), driftShare, "The dataset drift share must lie between 0 and 1.");
+        }
+
+        Dictionary<string, ColumnSample> currentByName = IndexByName(current, "current");
+        Dictionary<string, ColumnSample> referenceByName = IndexByName(reference, "reference");
+        foreach (string name in currentByName.Keys)
+        {
+            if (!referenceByName.ContainsKey(name))
+            {
+                throw new ArgumentException($"Column '{name}' is in the current data but not in the reference.", nameof(current));
+            }
+        }
+
+        var results = new ColumnDriftResult[reference.Count];
+        for (int i = 0; i < reference.Count; i++)
+        {
+            ColumnSample referenceColumn = reference[i];
+            if (!currentByName.TryGetValue(referenceColumn.Name, out ColumnSample? currentColumn))
+            {
+                throw new ArgumentException($"Column '{referenceColumn.Name}' is in the reference but not in the current data.", nameof(current));
+            }
+
+            results[i] = EvaluateColumn(referenceColumn, currentColumn, settingsForColumn?.Invoke(referenceColumn.Name));
+        }
+
+        return DatasetDriftResult.FromColumns(results, driftShare);
+    }
+
+    private static (DriftMethod Method, double Score) EvaluateNumerical(string name, double[] referenceValues, double[] currentValues, ColumnDriftSettings? settings)
+    {
+        double[] reference = SortedFinite(referenceValues, name, "reference");
+        double[] current = SortedFinite(currentValues, name, "current");
+        DriftMethod method = ChooseMethod(ColumnType.Numerical, reference.Length, ColumnDistributions.CountDistinct(reference, current), settings);
+        double score;
+        switch (method)
+        {
+            case DriftMethod.KolmogorovSmirnov:
+                score = KolmogorovSmirnovTest.PValue(reference, current);
+                break;
+            case DriftMethod.Wasserstein:
+                score = WassersteinDistance.Normed(
+                    WassersteinDistance.Distance(reference, current),
+                    ArrayStatistics.PopulationStandardDeviation(reference));
+                break;
+            case DriftMethod.ChiSquare:
+            {
+                (long[] referenceCounts, long[] currentCounts) = ColumnDistributions.CountPerValue(reference, current);
+                score = ChiSquareTest.PValueFromReferenceCounts(ToDoubles(currentCounts), ToDoubles(referenceCounts));
+                break;
+            }
+
+            case DriftMethod.ZTest:
+            {
+                (long[] referenceCounts, long[] currentCounts) = ColumnDistributions.CountPerValue(reference, current);
+                score = ZTestOnCounts(referenceCounts, currentCounts);
+                break;
+            }
+
+            case DriftMethod.Hellinger:
+                score = NumericalHellinger(reference, current);
+                break;
+            default:
+            {
+                (double[] referenceShares, double[] currentShares) = ColumnDistributions.Numerical(reference, current, FillsEmptyBins(method));
+                score = CompareShares(method, referenceShares, currentShares);
+                break;
+            }
+        }
+
+        return (method, score);
+    }
+
+    private static (DriftMethod Method, double Score) EvaluateCategorical(string[] reference, string[] current, ColumnDriftSettings? settings)
+    {
+        (long[] referenceCounts, long[] currentCounts, _) = ColumnDistributions.CountCategories(reference, current);
+        DriftMethod method = ChooseMethod(ColumnType.Categorical, reference.Length, referenceCounts.Length, settings);
+        double score;
+        switch (method)
+        {
+            case DriftMethod.ChiSquare:
+                score = ChiSquareTest.PValueFromReferenceCounts(ToDoubles(currentCounts), ToDoubles(referenceCounts));
+                break;
+            case DriftMethod.ZTest:
+                score = ZTestOnCounts(referenceCounts, currentCounts);
+                break;
+            default:
+            {
+                var referenceShares = new double[referenceCounts.Length];
+                var currentShares = new double[currentCounts.Length];
+                Shares.FromCounts(referenceCounts, reference.Length, referenceShares);
+                Shares.FromCounts(currentCounts, current.Length, currentShares);
+                if (FillsEmptyBins(method))
+                {
+                    Shares.FillEmpty(referenceShares);
+                    Shares.FillEmpty(currentShares);
+                }
+
+                score = CompareShares(method, referenceShares, currentShares);
+                break;
+            }
+        }
+
+        return (method, score);
+    }
+
+    private static DriftMethod ChooseMethod(ColumnType type, int referenceCount, int distinctCount, ColumnDriftSettings? settings)
+    {
+        DriftMethod requested = settings?.Method ?? DriftMethod.Auto;
+        return requested != DriftMethod.Auto && DriftMethodRegistry.IsApplicable(requested, type)
+            ? requested
+            : DriftMethodRegistry.SelectDefault(type, referenceCount, distinctCount);
+    }
+
+    // Evidently fills empty bins for PSI and KL divergence only (get_binned_data's feel_zeroes).
+    private static bool FillsEmptyBins(DriftMethod method) =>
+        method is DriftMethod.PopulationStabilityIndex or DriftMethod.KullbackLeibler;
+
+    private static double CompareShares(DriftMethod method, double[] reference, double[] current) => method switch
+    {
+        DriftMethod.JensenShannon => JensenShannonDistance.Compute(reference, current),
+        DriftMethod.PopulationStabilityIndex => PopulationStabilityIndex.Compute(reference, current),
+        DriftMethod.KullbackLeibler => KullbackLeiblerDivergence.Compute(reference, current),
+        DriftMethod.Hellinger => HellingerDistance.Compute(reference, current),
+        _ => throw new InvalidOperationException($"Method {method} does not compare shares."),
+    };
+
+    // Evidently's z test: the proportion of values other than the first category in sorted order.
+    private static double ZTestOnCounts(long[] referenceCounts, long[] currentCounts)
+    {
+        long referenceTotal = referenceCounts.Sum();
+        long currentTotal = currentCounts.Sum();
+        return ZTest.PValue(referenceTotal - referenceCounts[0], referenceTotal, currentTotal - currentCounts[0], currentTotal);
+    }
+
+    // Evidently's numerical Hellinger: Sturges bins over the distinct values of both samples, density histograms.
+    private static double NumericalHellinger(double[] reference, double[] current)
+    {
+        int distinct = ColumnDistributions.CountDistinct(reference, current);
+        double[] edges = Histogram.SturgesEdges(Math.Min(reference[0], current[0]), Math.Max(reference[^1], current[^1]), distinct);
+        var referenceCounts = new long[edges.Length - 1];
+        var currentCounts = new long[edges.Length - 1];
+        Histogram.CountSorted(reference, edges, referenceCounts);
+        Histogram.CountSorted(current, edges, currentCounts);
+        return HellingerDistance.FromBinnedCounts(referenceCounts, currentCounts, edges);
+    }
+
+    private static double[] SortedFinite(double[] values, string name, string side)
+    {
+        var sorted = (double[])values.Clone();
+        foreach (double value in sorted)
+        {
+            if (!double.IsFinite(value))
+            {
+                throw new ArgumentException(
+                    $"Column '{name}' holds {value} in the {side} data; remove non-finite values and count them as missing.",
+                    side);
+            }
+        }
+
+        Array.Sort(sorted);
+        return sorted;
+    }
+
+    private static double[] ToDoubles(long[] counts) => Array.ConvertAll(counts, count => (double)count);
+
+    private static Dictionary<string, ColumnSample> IndexByName(IReadOnlyList<ColumnSample> columns, string side)
+    {
+        var byName = new Dictionary<string, ColumnSample>(StringComparer.Ordinal);
+        foreach (ColumnSample column in columns)
+        {
+            ArgumentNullException.ThrowIfNull(column, side);
+            if (!byName.TryAdd(column.Name, column))
+            {
+                throw new ArgumentException($"Column '{column.Name}' appears twice in the {side} data.", side);
+            }
+        }
+
+        return byName;
+    }
+
+    private static string Describe(ColumnType type) => type == ColumnType.Numerical ? "numerical" : "categorical";
+}
