@@ -1,1 +1,3 @@
-return 0;
+using ModelMonitoring.Cli;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error, CliEnvironment.FromConsole()).ConfigureAwait(false);

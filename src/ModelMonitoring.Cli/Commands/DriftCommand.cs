@@ -1,0 +1,278 @@
+using System.CommandLine;
+using System.Globalization;
+using ModelMonitoring.Cli.Data;
+using ModelMonitoring.Cli.Reports;
+using ModelMonitoring.Statistics;
+
+namespace ModelMonitoring.Cli.Commands;
+
+/// <summary>What the user asked <c>mlmon drift</c> for, before validation.</summary>
+internal sealed record DriftOptions(
+    string Reference,
+    string Current,
+    IReadOnlyList<string> Categorical,
+    string Method,
+    double? Threshold,
+    string? Engine,
+    string? Format,
+    string? Output);
+
+/// <summary>
+/// <c>mlmon drift</c>: compares a current CSV file with a reference (a CSV file, or a baseline profile written by
+/// <c>mlmon baseline</c>) column by column and writes a table, JSON or HTML report. Exit code 1 when the dataset drifted.
+/// </summary>
+internal static class DriftCommand
+{
+    /// <summary>The formats <c>--format</c> accepts.</summary>
+    public static readonly string[] Formats = ["table", "json", "html"];
+
+    /// <summary>The engines <c>--engine</c> accepts.</summary>
+    public static readonly string[] Engines = ["exact", "sketch"];
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var reference = new Option<string>("--reference", "-r")
+        {
+            Description = "The reference data: a CSV file, or a baseline profile (.json) written by 'mlmon baseline'.",
+            HelpName = "file",
+            Required = true,
+        };
+        var current = new Option<string>("--current", "-c")
+        {
+            Description = "The current data: a CSV file with the same columns.",
+            HelpName = "file",
+            Required = true,
+        };
+        var categorical = new Option<string[]>("--categorical")
+        {
+            Description = "Columns to treat as categorical whatever they hold, comma separated (a,b). Others are numerical when every non-empty cell is a number.",
+            HelpName = "columns",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var method = new Option<string>("--method", "-m")
+        {
+            Description = $"The drift method for every column it applies to ({string.Join(", ", DriftMethodNames.All)}). Default: auto, Evidently's choice per column. ks and wasserstein apply to numerical columns only, chisquare and z to categorical only; other columns keep their default.",
+            HelpName = "name",
+            DefaultValueFactory = _ => "auto",
+        };
+        var threshold = new Option<double?>("--threshold", "-t")
+        {
+            Description = "The drift threshold for the columns the method applies to (all columns with auto): a p-value for ks, chisquare and z (drift below it), a distance otherwise (drift at or above it).",
+            HelpName = "value",
+        };
+        var engine = new Option<string?>("--engine")
+        {
+            Description = "exact: every row (the default with a CSV reference); sketch: quantile sketches and bounded counts (the default, and the only choice, with a baseline reference).",
+            HelpName = "exact|sketch",
+        };
+        var format = new Option<string?>("--format", "-f")
+        {
+            Description = "Report format: table, json or html. Default: from the --output extension (.json, .html), else table.",
+            HelpName = "table|json|html",
+        };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Write the report to this file instead of stdout.",
+            HelpName = "file",
+        };
+
+        var command = new Command("drift", "Compare current data with a reference and report drift per column. Exit code: 0 no dataset drift, 1 dataset drift, 2 usage or input error.")
+        {
+            reference, current, categorical, method, threshold, engine, format, output,
+        };
+
+        command.SetAction((parse, cancellationToken) => Cli.GuardAsync(context, () =>
+        {
+            var options = new DriftOptions(
+                parse.GetRequiredValue(reference),
+                parse.GetRequiredValue(current),
+                SplitList(parse.GetValue(categorical)),
+                parse.GetValue(method) ?? "auto",
+                parse.GetValue(threshold),
+                parse.GetValue(engine),
+                parse.GetValue(format),
+                parse.GetValue(output));
+            return RunAsync(context, options, cancellationToken);
+        }));
+        return command;
+    }
+
+    /// <summary>Splits <c>--categorical a,b --categorical c</c> into names.</summary>
+    internal static IReadOnlyList<string> SplitList(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+
+    /// <summary>Runs a drift comparison; returns the exit code.</summary>
+    public static async Task<int> RunAsync(CliContext context, DriftOptions options, CancellationToken cancellationToken)
+    {
+        DriftPlan plan = DriftPlan.From(options);
+
+        DriftReport report = await ProgressSteps.RunAsync(context, async steps =>
+        {
+            return plan.ReferenceIsBaseline
+                ? await BaselineDrift.RunAsync(plan, steps, cancellationToken).ConfigureAwait(false)
+                : await RunCsvAsync(plan, steps, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+
+        await ReportOutput.WriteAsync(context, plan.Format, plan.OutputPath, report).ConfigureAwait(false);
+        return report.Result.Drift ? ExitCodes.Drift : ExitCodes.NoDrift;
+    }
+
+    private static async Task<DriftReport> RunCsvAsync(DriftPlan plan, ProgressSteps steps, CancellationToken cancellationToken)
+    {
+        var categorical = plan.Categorical.ToHashSet(StringComparer.Ordinal);
+        IProgress<double>? referenceProgress = steps.Step($"Reading {Path.GetFileName(plan.Reference)}");
+        IProgress<double>? currentProgress = steps.Step($"Reading {Path.GetFileName(plan.Current)}");
+
+        // The two files are independent: read them on two threads.
+        Task<CsvDataset> referenceTask = Task.Run(() => CsvDataset.Load(plan.Reference, categorical, referenceProgress, cancellationToken), cancellationToken);
+        Task<CsvDataset> currentTask = Task.Run(() => CsvDataset.Load(plan.Current, categorical, currentProgress, cancellationToken), cancellationToken);
+        CsvDataset reference = await referenceTask.ConfigureAwait(false);
+        ColumnTyping.CheckCategoricalNames(plan.Categorical, reference.ColumnNames.ToArray(), plan.Reference);
+        CsvDataset current = await currentTask.ConfigureAwait(false);
+
+        IReadOnlyList<ColumnPair> columns = ColumnTyping.Pair(reference, current, cancellationToken);
+        IProgress<double>? evaluateProgress = steps.Step("Computing drift");
+        DatasetDriftResult result = await Task.Run(
+            () => DriftEngines.EvaluateExact(columns, plan.SettingsFor(columns), evaluateProgress, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        result = WithMissingCounts(result, columns);
+
+        var report = new DriftReport(
+            plan.Reference,
+            plan.Current,
+            "exact",
+            plan.MethodName,
+            columns.Where(c => c.Type == ColumnType.Categorical).Select(c => c.Name).ToArray(),
+            result,
+            reference.RowCount,
+            current.RowCount,
+            DatasetDriftResult.DefaultDriftShare);
+        if (plan.Format == "html")
+        {
+            report = report with
+            {
+                Histograms = columns.ToDictionary(c => c.Name, c => ColumnHistogram.FromSamples(c.Reference, c.Current), StringComparer.Ordinal),
+            };
+        }
+
+        return report;
+    }
+
+    /// <summary>Copies the missing-value counts of the samples into the results.</summary>
+    internal static DatasetDriftResult WithMissingCounts(DatasetDriftResult result, IReadOnlyList<ColumnPair> columns)
+    {
+        var byName = columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var filled = result.Columns
+            .Select(c => byName.TryGetValue(c.Name, out ColumnPair? pair)
+                ? c with { ReferenceMissing = pair.Reference.MissingCount, CurrentMissing = pair.Current.MissingCount }
+                : c)
+            .ToArray();
+        return result with { Columns = filled };
+    }
+}
+
+/// <summary>Validated <c>mlmon drift</c> options.</summary>
+internal sealed record DriftPlan(
+    string Reference,
+    string Current,
+    IReadOnlyList<string> Categorical,
+    DriftMethod Method,
+    double? Threshold,
+    bool ReferenceIsBaseline,
+    string Format,
+    string? OutputPath)
+{
+    /// <summary>The method's short name (<c>auto</c> when not forced).</summary>
+    public string MethodName => DriftMethodNames.ToName(Method);
+
+    /// <summary>Validates the options.</summary>
+    /// <exception cref="CliInputException">An option is invalid; the message names it.</exception>
+    public static DriftPlan From(DriftOptions options)
+    {
+        if (!DriftMethodNames.TryParse(options.Method, out DriftMethod method))
+        {
+            throw new CliInputException(
+                $"--method: '{options.Method}' is not a drift method; use one of: {string.Join(", ", DriftMethodNames.All)}.");
+        }
+
+        if (options.Threshold is double t)
+        {
+            if (!double.IsFinite(t) || t <= 0)
+            {
+                throw new CliInputException($"--threshold: {t.ToString(CultureInfo.InvariantCulture)} is not a valid threshold; it must be a number greater than 0.");
+            }
+
+            if (method != DriftMethod.Auto && DriftThresholds.IsPValue(method) && t >= 1)
+            {
+                throw new CliInputException(
+                    $"--threshold: {t.ToString(CultureInfo.InvariantCulture)} is not a valid threshold for {DriftMethodNames.ToName(method)}, whose score is a p-value; use a value between 0 and 1 (such as 0.05).");
+            }
+        }
+
+        bool baseline = string.Equals(Path.GetExtension(options.Reference), ".json", StringComparison.OrdinalIgnoreCase);
+        string? engine = options.Engine?.Trim().ToLowerInvariant();
+        if (engine is not null && !DriftCommand.Engines.Contains(engine))
+        {
+            throw new CliInputException($"--engine: '{options.Engine}' is not an engine; use exact or sketch.");
+        }
+
+        if (baseline && engine == "exact")
+        {
+            throw new CliInputException(
+                $"--engine exact needs the reference rows, but {options.Reference} is a baseline profile (sketches and counts); use --engine sketch, or a CSV reference.");
+        }
+
+        if (!baseline && engine == "sketch")
+        {
+            throw new CliInputException(
+                "--engine sketch compares against a baseline profile: write one with 'mlmon baseline ref.csv --out ref.baseline.json' and pass it as --reference.");
+        }
+
+        string format = ResolveFormat(options.Format, options.Output);
+        return new DriftPlan(options.Reference, options.Current, options.Categorical, method, options.Threshold, baseline, format, options.Output);
+    }
+
+    private static string ResolveFormat(string? format, string? output)
+    {
+        if (format is not null)
+        {
+            string f = format.Trim().ToLowerInvariant();
+            if (!DriftCommand.Formats.Contains(f))
+            {
+                throw new CliInputException($"--format: '{format}' is not a format; use table, json or html.");
+            }
+
+            return f;
+        }
+
+        return Path.GetExtension(output ?? string.Empty).ToLowerInvariant() switch
+        {
+            ".json" => "json",
+            ".html" or ".htm" => "html",
+            _ => "table",
+        };
+    }
+
+    /// <summary>
+    /// The settings per column: a forced method applies to the columns whose type allows it (the others keep their
+    /// default method and threshold); the threshold goes with the forced method, or to every column with auto.
+    /// </summary>
+    public Func<string, ColumnDriftSettings?> SettingsFor(IReadOnlyList<ColumnPair> columns)
+    {
+        var types = columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
+        return name =>
+        {
+            if (Method == DriftMethod.Auto)
+            {
+                return Threshold is null ? null : new ColumnDriftSettings(DriftMethod.Auto, Threshold);
+            }
+
+            return types.TryGetValue(name, out ColumnType type) && DriftMethodRegistry.IsApplicable(Method, type)
+                ? new ColumnDriftSettings(Method, Threshold)
+                : null;
+        };
+    }
+}
