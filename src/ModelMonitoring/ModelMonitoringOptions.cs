@@ -1,0 +1,66 @@
+namespace ModelMonitoring;
+
+/// <summary>
+/// Settings of the monitoring runtime. In ASP.NET Core they are bound from the <c>"ModelMonitoring"</c>
+/// configuration section and validated at start-up.
+/// </summary>
+public sealed class ModelMonitoringOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "ModelMonitoring";
+
+    /// <summary>Whether predictions are recorded at all. When <see langword="false"/> the wrappers only call the model.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The share of successful predictions logged at Debug level (0 to 1). Errors are always logged.
+    /// Default 0.01: one prediction in a hundred, when Debug is enabled for the <c>ModelMonitoring</c> category.
+    /// </summary>
+    public double PredictionLogSampleRate { get; set; } = 0.01;
+
+    /// <summary>A feature window closes after this many captured rows. Default 10,000.</summary>
+    public int WindowSize { get; set; } = 10_000;
+
+    /// <summary>A feature window closes after this much time, even when it is not full. Default 5 minutes.</summary>
+    public TimeSpan WindowDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often buffered predictions are folded into instruments and windows off the callers' threads. Default 200 ms.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The most distinct values a categorical feature counts before the overflow bucket, unless the feature says otherwise. Default 100.</summary>
+    public int DefaultMaxCategories { get; set; } = 100;
+
+    /// <summary>Returns one message per invalid setting, naming the setting and the value; empty when all are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (double.IsNaN(PredictionLogSampleRate) || PredictionLogSampleRate < 0 || PredictionLogSampleRate > 1)
+        {
+            errors.Add($"{SectionName}:{nameof(PredictionLogSampleRate)} must be between 0 and 1 (was {PredictionLogSampleRate}).");
+        }
+
+        if (WindowSize < 1)
+        {
+            errors.Add($"{SectionName}:{nameof(WindowSize)} must be at least 1 (was {WindowSize}).");
+        }
+
+        if (WindowDuration <= TimeSpan.Zero)
+        {
+            errors.Add($"{SectionName}:{nameof(WindowDuration)} must be positive (was {WindowDuration}).");
+        }
+
+        if (FlushInterval < TimeSpan.FromMilliseconds(1) || FlushInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{SectionName}:{nameof(FlushInterval)} must be between 1 ms and 1 minute (was {FlushInterval}).");
+        }
+
+        if (DefaultMaxCategories < 1 || DefaultMaxCategories > 100_000)
+        {
+            errors.Add($"{SectionName}:{nameof(DefaultMaxCategories)} must be between 1 and 100000 (was {DefaultMaxCategories}).");
+        }
+
+        return errors;
+    }
+
+    internal ModelMonitoringOptions Clone() => (ModelMonitoringOptions)MemberwiseClone();
+}

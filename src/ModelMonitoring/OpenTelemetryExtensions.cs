@@ -1,0 +1,30 @@
+using ModelMonitoring;
+
+namespace OpenTelemetry.Metrics
+{
+    /// <summary>Wires ModelMonitoring's instruments into an OpenTelemetry meter provider.</summary>
+    public static class ModelMonitoringMeterProviderBuilderExtensions
+    {
+        /// <summary>Collects the <c>ModelMonitoring</c> meter: prediction counts and latency, errors, features and drift.</summary>
+        public static MeterProviderBuilder AddModelMonitoring(this MeterProviderBuilder builder)
+        {
+            ArgumentNullException.ThrowIfNull(builder);
+            ModelMonitoringInstruments.EnsureCreated();
+            return builder.AddMeter(ModelMonitoringInstruments.SourceName);
+        }
+    }
+}
+
+namespace OpenTelemetry.Trace
+{
+    /// <summary>Wires ModelMonitoring's activities into an OpenTelemetry tracer provider.</summary>
+    public static class ModelMonitoringTracerProviderBuilderExtensions
+    {
+        /// <summary>Collects one activity per prediction from the <c>ModelMonitoring</c> activity source.</summary>
+        public static TracerProviderBuilder AddModelMonitoring(this TracerProviderBuilder builder)
+        {
+            ArgumentNullException.ThrowIfNull(builder);
+            return builder.AddSource(ModelMonitoringInstruments.SourceName);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel;
+
+namespace ModelMonitoring.Runtime;
+
+/// <summary>Conversions the generated code uses to turn feature values into numbers and labels without allocating.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class FeatureValues
+{
+    /// <summary>The label recorded for a present [Sensitive] value: the value itself is never kept.</summary>
+    public const string Redacted = "[redacted]";
+
+    /// <summary>The label of an enum value that has no name (for example a combination of flags).</summary>
+    public const string OtherEnumValue = "[other]";
+
+    private static readonly string[] AsciiLabels = Enumerable.Range(0, 128).Select(c => ((char)c).ToString()).ToArray();
+
+    /// <summary>A date as seconds since the Unix epoch (UTC); NaN when missing.</summary>
+    public static double ToNumber(DateTime? value) =>
+        value is { } date ? (date.ToUniversalTime() - DateTime.UnixEpoch).TotalSeconds : double.NaN;
+
+    /// <summary>A date as seconds since the Unix epoch; NaN when missing.</summary>
+    public static double ToNumber(DateTimeOffset? value) =>
+        value is { } date ? (date - DateTimeOffset.UnixEpoch).TotalSeconds : double.NaN;
+
+    /// <summary>A duration in seconds; NaN when missing.</summary>
+    public static double ToNumber(TimeSpan? value) => value is { } span ? span.TotalSeconds : double.NaN;
+
+    /// <summary><c>true</c> or <c>false</c>; <see langword="null"/> when missing.</summary>
+    public static string? ToLabel(bool? value) => value is { } flag ? (flag ? "true" : "false") : null;
+
+    /// <summary>The character as a label (ASCII characters do not allocate); <see langword="null"/> when missing.</summary>
+    public static string? ToLabel(char? value) => value is { } c ? (c < 128 ? AsciiLabels[c] : c.ToString()) : null;
+
+    /// <summary><see cref="Redacted"/> when the value is present, <see langword="null"/> when missing.</summary>
+    public static string? Presence<T>(T value) => value is null ? null : Redacted;
+}

@@ -1,0 +1,245 @@
+namespace ModelMonitoring.Runtime;
+
+/// <summary>
+/// The current window of a model's features: per feature, present and missing counts, and the mean and extremes
+/// of numbers or the counts of categories (bounded, with an overflow bucket). Single writer: the model's fold lock.
+/// </summary>
+internal sealed class FeatureWindow
+{
+    public const string OverflowCategory = "[overflow]";
+
+    private readonly FeatureInfo[] _features;
+    private readonly int _windowSize;
+    private readonly TimeProvider _timeProvider;
+    private readonly string _model;
+
+    public FeatureWindow(string model, FeatureInfo[] features, ModelMonitoringOptions options, TimeProvider timeProvider)
+    {
+        _model = model;
+        _features = features;
+        _windowSize = options.WindowSize;
+        WindowDuration = options.WindowDuration;
+        _timeProvider = timeProvider;
+        Start = timeProvider.GetUtcNow();
+        foreach (FeatureInfo feature in features)
+        {
+            feature.ResetWindow();
+        }
+    }
+
+    public IReadOnlyList<FeatureInfo> Features => _features;
+
+    public DateTimeOffset Start { get; private set; }
+
+    public TimeSpan WindowDuration { get; }
+
+    public long Rows { get; private set; }
+
+    public bool IsFull => Rows >= _windowSize;
+
+    public void AddNumber(int feature, double value) => _features[feature].AddNumber(value);
+
+    public void AddLabel(int feature, string? value) => _features[feature].AddLabel(value);
+
+    public void EndRow() => Rows++;
+
+    public bool IsDue(DateTimeOffset now) => now - Start >= WindowDuration;
+
+    /// <summary>Restarts the clock of an empty window, so that it does not close the moment its first row arrives.</summary>
+    public void RestartIfEmpty(DateTimeOffset now)
+    {
+        if (Rows == 0)
+        {
+            Start = now;
+        }
+    }
+
+    public FeatureWindowSnapshot Snapshot()
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        return new FeatureWindowSnapshot(_model, Start, now, Rows, _features.Select(f => f.Snapshot()).ToArray());
+    }
+
+    public FeatureWindowSnapshot Close()
+    {
+        FeatureWindowSnapshot snapshot = Snapshot();
+        foreach (FeatureInfo feature in _features)
+        {
+            feature.ResetWindow();
+        }
+
+        Rows = 0;
+        Start = snapshot.End;
+        return snapshot;
+    }
+}
+
+/// <summary>One feature of a model, with its all-time counts and the statistics of the current window.</summary>
+internal sealed class FeatureInfo
+{
+    private readonly Dictionary<string, long> _categories = new(StringComparer.Ordinal);
+    private readonly Dictionary<double, string> _numberLabels = [];
+
+    public FeatureInfo(string name, FeatureKind kind, bool isSensitive, int maxCategories, DriftMethod driftMethod, double driftThreshold)
+    {
+        Name = name;
+        Kind = kind;
+        IsSensitive = isSensitive;
+        MaxCategories = maxCategories;
+        DriftMethod = driftMethod;
+        DriftThreshold = driftThreshold;
+        TagsArray = [];
+    }
+
+    public string Name { get; }
+
+    public FeatureKind Kind { get; }
+
+    public bool IsSensitive { get; }
+
+    public int MaxCategories { get; }
+
+    public DriftMethod DriftMethod { get; }
+
+    public double DriftThreshold { get; }
+
+    public KeyValuePair<string, object?>[] TagsArray { get; set; }
+
+    public long TotalValues { get; private set; }
+
+    public long TotalMissing { get; private set; }
+
+    public long WindowCount { get; private set; }
+
+    public long WindowMissing { get; private set; }
+
+    public double WindowSum { get; private set; }
+
+    public double WindowMin { get; private set; }
+
+    public double WindowMax { get; private set; }
+
+    public void AddNumber(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            TotalMissing++;
+            WindowMissing++;
+            return;
+        }
+
+        TotalValues++;
+        WindowCount++;
+        if (Kind == FeatureKind.Categorical)
+        {
+            // A number declared categorical (for example a rating): counted by value.
+            if (!_numberLabels.TryGetValue(value, out string? label))
+            {
+                label = _numberLabels.Count < MaxCategories
+                    ? value.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : OverflowLabel;
+                if (_numberLabels.Count < MaxCategories)
+                {
+                    _numberLabels[value] = label;
+                }
+            }
+
+            CountCategory(label);
+            return;
+        }
+
+        WindowSum += value;
+        if (value < WindowMin)
+        {
+            WindowMin = value;
+        }
+
+        if (value > WindowMax)
+        {
+            WindowMax = value;
+        }
+    }
+
+    private static string OverflowLabel => FeatureWindow.OverflowCategory;
+
+    public void AddLabel(string? value)
+    {
+        if (value is null)
+        {
+            TotalMissing++;
+            WindowMissing++;
+            return;
+        }
+
+        TotalValues++;
+        WindowCount++;
+        CountCategory(value);
+    }
+
+    private void CountCategory(string value)
+    {
+        ref long count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_categories, value);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref count))
+        {
+            count++;
+        }
+        else if (_categories.Count < MaxCategories)
+        {
+            _categories[value] = 1;
+        }
+        else
+        {
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_categories, FeatureWindow.OverflowCategory, out _)++;
+        }
+    }
+
+    public void ResetWindow()
+    {
+        WindowCount = 0;
+        WindowMissing = 0;
+        WindowSum = 0;
+        WindowMin = double.PositiveInfinity;
+        WindowMax = double.NegativeInfinity;
+        _categories.Clear();
+    }
+
+    public FeatureStatistics Snapshot() => new(
+        Name,
+        Kind,
+        IsSensitive,
+        WindowCount,
+        WindowMissing,
+        Kind == FeatureKind.Numerical && WindowCount > 0 ? WindowSum / WindowCount : double.NaN,
+        Kind == FeatureKind.Numerical && WindowCount > 0 ? WindowMin : double.NaN,
+        Kind == FeatureKind.Numerical && WindowCount > 0 ? WindowMax : double.NaN,
+        _categories.Count == 0 ? EmptyCategories : new Dictionary<string, long>(_categories, StringComparer.Ordinal));
+
+    private static readonly IReadOnlyDictionary<string, long> EmptyCategories = new Dictionary<string, long>();
+}
+
+/// <summary>The statistics of one feature in one window.</summary>
+/// <param name="Name">The feature's name.</param>
+/// <param name="Kind">Numerical or categorical.</param>
+/// <param name="IsSensitive">Whether only the value's presence was recorded.</param>
+/// <param name="Count">Values that were present.</param>
+/// <param name="Missing">Values that were missing (null or NaN).</param>
+/// <param name="Mean">Mean of a numerical feature; NaN for categorical ones or an empty window.</param>
+/// <param name="Min">Minimum of a numerical feature; NaN for categorical ones or an empty window.</param>
+/// <param name="Max">Maximum of a numerical feature; NaN for categorical ones or an empty window.</param>
+/// <param name="Categories">Counts per category of a categorical feature (bounded; the rest under <c>[overflow]</c>).</param>
+public sealed record FeatureStatistics(string Name, FeatureKind Kind, bool IsSensitive, long Count, long Missing, double Mean, double Min, double Max, IReadOnlyDictionary<string, long> Categories);
+
+/// <summary>A model's features over one window of predictions.</summary>
+/// <param name="Model">The model's name.</param>
+/// <param name="Start">When the window opened.</param>
+/// <param name="End">When the window closed, or now for the current window.</param>
+/// <param name="Rows">Rows (inputs with their prediction) folded into the window.</param>
+/// <param name="Features">Per-feature statistics, inputs first, then the prediction.</param>
+public sealed record FeatureWindowSnapshot(string Model, DateTimeOffset Start, DateTimeOffset End, long Rows, IReadOnlyList<FeatureStatistics> Features)
+{
+    /// <summary>The statistics of the named feature.</summary>
+    /// <exception cref="KeyNotFoundException">No feature has that name; the message lists the features.</exception>
+    public FeatureStatistics this[string feature] =>
+        Features.FirstOrDefault(f => f.Name == feature)
+        ?? throw new KeyNotFoundException($"Model '{Model}' has no feature '{feature}'. Its features are: {string.Join(", ", Features.Select(f => f.Name))}.");
+}
