@@ -1,35 +1,115 @@
 using System.CommandLine;
+using System.Globalization;
+using ModelMonitoring.Cli.Data;
+using ModelMonitoring.Sketches;
+using ModelMonitoring.Statistics;
 
 namespace ModelMonitoring.Cli.Commands;
 
-/// <summary><c>mlmon baseline</c>: writes a reference profile from a CSV file.</summary>
+/// <summary>
+/// <c>mlmon baseline train.csv --out pricing.baseline.json</c>: writes a reference profile of a CSV file (a quantile
+/// sketch and moments per numerical column, bounded counts per categorical column, never the rows) that
+/// <c>mlmon drift --reference</c> and the streaming engine load.
+/// </summary>
 internal static class BaselineCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
     {
-        var command = new Command("baseline", "Write a baseline profile (sketches and counts, not rows) of a CSV file.");
-        command.SetAction((_, _) => Cli.GuardAsync(context, () => throw new CliInputException("baseline profiles are not available in this build.")));
+        var input = new Argument<string>("data")
+        {
+            Description = "The reference CSV file (header row first).",
+            HelpName = "file.csv",
+        };
+        var output = new Option<string>("--out", "-o", "--output")
+        {
+            Description = "The baseline file to write (JSON), for example pricing.baseline.json.",
+            HelpName = "file",
+            Required = true,
+        };
+        var categorical = new Option<string[]>("--categorical")
+        {
+            Description = "Columns to treat as categorical whatever they hold, comma separated (a,b).",
+            HelpName = "columns",
+        };
+        var model = new Option<string?>("--model")
+        {
+            Description = "The model's name, recorded in the baseline.",
+            HelpName = "name",
+        };
+
+        var command = new Command("baseline", "Write a baseline profile (sketches and counts, not rows) of a reference CSV file.")
+        {
+            input, output, categorical, model,
+        };
+        command.SetAction((parse, cancellationToken) => Cli.GuardAsync(context, () => RunAsync(
+            context,
+            parse.GetRequiredValue(input),
+            parse.GetRequiredValue(output),
+            DriftCommand.SplitList(parse.GetValue(categorical)),
+            parse.GetValue(model),
+            cancellationToken)));
         return command;
     }
-}
 
-/// <summary>Drift against a baseline profile with the sketch engine.</summary>
-internal static class BaselineDrift
-{
-    /// <summary>Runs the comparison.</summary>
-    public static Task<Reports.DriftReport> RunAsync(DriftPlan plan, ProgressSteps steps, CancellationToken cancellationToken)
+    /// <summary>Builds and writes the baseline; returns the exit code.</summary>
+    public static async Task<int> RunAsync(
+        CliContext context,
+        string input,
+        string output,
+        IReadOnlyList<string> categorical,
+        string? model,
+        CancellationToken cancellationToken)
     {
-        _ = plan;
-        _ = steps;
-        cancellationToken.ThrowIfCancellationRequested();
-        throw new CliInputException("baseline references are not available in this build.");
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            throw new CliInputException($"--out: the directory of {output} does not exist.");
+        }
+
+        (BaselineProfile profile, CsvDataset data) = await ProgressSteps.RunAsync(context, async steps =>
+        {
+            IProgress<double>? reading = steps.Step($"Reading {Path.GetFileName(input)}");
+            CsvDataset data = await Task.Run(
+                () => CsvDataset.Load(input, categorical.ToHashSet(StringComparer.Ordinal), reading, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+            ColumnTyping.CheckCategoricalNames(categorical, data.ColumnNames.ToArray(), input);
+            foreach (LoadedColumn column in data.Columns)
+            {
+                ColumnTyping.CheckHasValues(column, data);
+            }
+
+            IProgress<double>? profiling = steps.Step("Building profiles");
+            BaselineProfile profile = await Task.Run(
+                () =>
+                {
+                    ColumnSample[] samples = data.Columns.Select(c => c.ToSample()).ToArray();
+                    var features = new FeatureProfile[samples.Length];
+                    int done = 0;
+                    Parallel.For(0, samples.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+                    {
+                        features[i] = BaselineProfile.ProfileOf(samples[i]);
+                        profiling?.Report((double)Interlocked.Increment(ref done) / samples.Length);
+                    });
+                    return new BaselineProfile(features, model, data.RowCount, DateTimeOffset.UtcNow);
+                },
+                cancellationToken).ConfigureAwait(false);
+            return (profile, data);
+        }).ConfigureAwait(false);
+
+        profile.Save(output);
+        long bytes = new FileInfo(output).Length;
+        int numerical = profile.Features.Count(f => f.Type == ColumnType.Numerical);
+        await context.Output.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Baseline of {profile.Features.Count} columns ({numerical} numerical, {profile.Features.Count - numerical} categorical) from {data.RowCount:N0} rows of {input} written to {output} ({bytes / 1024.0:0.#} KiB).")).ConfigureAwait(false);
+        return ExitCodes.NoDrift;
     }
 }
 
-/// <summary>Recognises the library's baseline errors.</summary>
+/// <summary>Recognises the library's baseline errors (corrupt, truncated, mismatched).</summary>
 internal static class BaselineErrors
 {
     /// <summary>Whether the exception reports a corrupt or mismatched baseline.</summary>
-    public static bool IsBaselineError(Exception exception) => exception.GetType().Name == "BaselineFormatException";
+    public static bool IsBaselineError(Exception exception) => exception is BaselineFormatException;
 }

@@ -136,7 +136,7 @@ internal static class DriftCommand
         IReadOnlyList<ColumnPair> columns = ColumnTyping.Pair(reference, current, cancellationToken);
         IProgress<double>? evaluateProgress = steps.Step("Computing drift");
         DatasetDriftResult result = await Task.Run(
-            () => DriftEngines.EvaluateExact(columns, plan.SettingsFor(columns), evaluateProgress, cancellationToken),
+            () => DriftEngines.EvaluateExact(columns, plan.SettingsFor(columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal)), evaluateProgress, cancellationToken),
             cancellationToken).ConfigureAwait(false);
         result = WithMissingCounts(result, columns);
 
@@ -260,9 +260,8 @@ internal sealed record DriftPlan(
     /// The settings per column: a forced method applies to the columns whose type allows it (the others keep their
     /// default method and threshold); the threshold goes with the forced method, or to every column with auto.
     /// </summary>
-    public Func<string, ColumnDriftSettings?> SettingsFor(IReadOnlyList<ColumnPair> columns)
+    public Func<string, ColumnDriftSettings?> SettingsFor(IReadOnlyDictionary<string, ColumnType> types)
     {
-        var types = columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
         return name =>
         {
             if (Method == DriftMethod.Auto)

@@ -325,7 +325,7 @@ internal sealed class LoadedColumn
     /// <summary>Whether the column was read as labels.</summary>
     public bool IsCategorical => labels is not null;
 
-    /// <summary>Whether the column was read as numbers but a non-empty cell is not a number.</summary>
+    /// <summary>Whether a non-empty cell of the file is not a number (the column is then read as labels).</summary>
     public bool NotNumeric { get; private set; }
 
     /// <summary>The first non-empty cell that is not a number, and its line, when <see cref="NotNumeric"/>.</summary>
@@ -397,8 +397,8 @@ internal sealed class LoadedColumn
         labels = other.labels;
         intern = other.intern;
         Missing = other.Missing;
-        NotNumeric = other.NotNumeric;
-        FirstNonNumber = other.FirstNonNumber;
+
+        // NotNumeric and FirstNonNumber keep what the first read found, for messages.
     }
 
     private string Intern(string cell)

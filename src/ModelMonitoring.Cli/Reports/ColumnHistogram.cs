@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelMonitoring.Sketches;
 using ModelMonitoring.Statistics;
 
 namespace ModelMonitoring.Cli.Reports;
@@ -36,9 +37,44 @@ internal sealed record ColumnHistogram(IReadOnlyList<string> Labels, IReadOnlyLi
     public static ColumnHistogram FromCounts(IReadOnlyList<string> labels, IReadOnlyList<double> referenceCounts, IReadOnlyList<double> currentCounts) =>
         new(labels, Normalize(referenceCounts), Normalize(currentCounts));
 
-    private static ColumnHistogram Numerical(double[] reference, double[] current)
+    /// <summary>
+    /// Computes the histogram from two profiles: exact value counts where the profile keeps them, otherwise the
+    /// quantile sketch's weighted values (the shares are then approximate, within the sketch's rank error).
+    /// </summary>
+    public static ColumnHistogram FromProfiles(FeatureProfile reference, FeatureProfile current)
     {
-        double[]? distinct = DistinctUpTo(reference, current, MaxDistinctValuesAsBars);
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(current);
+        if (reference.Type == ColumnType.Numerical)
+        {
+            return Numerical(Weighted.Of(reference.GetDistribution()), Weighted.Of(current.GetDistribution()));
+        }
+
+        return Categorical(Counts(reference.Categories), Counts(current.Categories));
+    }
+
+    private static Dictionary<string, long> Counts(CategoryCounter? counter)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (counter is null)
+        {
+            return counts;
+        }
+
+        foreach (KeyValuePair<string, long> pair in counter.GetCounts())
+        {
+            counts[pair.Key] = counts.GetValueOrDefault(pair.Key) + pair.Value;
+        }
+
+        return counts;
+    }
+
+    private static ColumnHistogram Numerical(double[] reference, double[] current) =>
+        Numerical(new Weighted(reference, null), new Weighted(current, null));
+
+    private static ColumnHistogram Numerical(Weighted reference, Weighted current)
+    {
+        double[]? distinct = DistinctUpTo(reference.Values, current.Values, MaxDistinctValuesAsBars);
         if (distinct is not null)
         {
             Array.Sort(distinct);
@@ -50,58 +86,31 @@ internal sealed record ColumnHistogram(IReadOnlyList<string> Labels, IReadOnlyLi
 
             double[] refCounts = new double[distinct.Length];
             double[] curCounts = new double[distinct.Length];
-            foreach (double v in reference)
-            {
-                refCounts[index[v]]++;
-            }
-
-            foreach (double v in current)
-            {
-                curCounts[index[v]]++;
-            }
-
+            reference.AddTo(refCounts, v => index[v]);
+            current.AddTo(curCounts, v => index[v]);
             return FromCounts(distinct.Select(Format).ToArray(), refCounts, curCounts);
         }
 
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (double v in reference)
-        {
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-        }
-
-        foreach (double v in current)
-        {
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-        }
-
-        long n = (long)reference.Length + current.Length;
-        int bins = Math.Clamp((int)Math.Ceiling(Math.Log2(n)) + 1, 1, MaxBins);
+        double min = Math.Min(reference.Min(), current.Min());
+        double max = Math.Max(reference.Max(), current.Max());
+        double n = reference.Total + current.Total;
+        int bins = Math.Clamp((int)Math.Ceiling(Math.Log2(Math.Max(n, 1))) + 1, 1, MaxBins);
         double width = (max - min) / bins;
+        int last = bins - 1;
+        int Bin(double v) => width > 0 ? Math.Clamp((int)((v - min) / width), 0, last) : 0;
         double[] refBins = new double[bins];
         double[] curBins = new double[bins];
-        Count(reference, refBins, min, width);
-        Count(current, curBins, min, width);
+        reference.AddTo(refBins, Bin);
+        current.AddTo(curBins, Bin);
         string[] labels = new string[bins];
         for (int i = 0; i < bins; i++)
         {
             double lo = min + (i * width);
-            double hi = i == bins - 1 ? max : min + ((i + 1) * width);
+            double hi = i == last ? max : min + ((i + 1) * width);
             labels[i] = $"{Format(lo)} to {Format(hi)}";
         }
 
         return FromCounts(labels, refBins, curBins);
-    }
-
-    private static void Count(double[] values, double[] bins, double min, double width)
-    {
-        int last = bins.Length - 1;
-        foreach (double v in values)
-        {
-            int i = width > 0 ? (int)((v - min) / width) : 0;
-            bins[Math.Clamp(i, 0, last)]++;
-        }
     }
 
     private static double[]? DistinctUpTo(double[] a, double[] b, int limit)
@@ -121,10 +130,31 @@ internal sealed record ColumnHistogram(IReadOnlyList<string> Labels, IReadOnlyLi
         return set.ToArray();
     }
 
-    private static ColumnHistogram Categorical(string[] reference, string[] current)
+    /// <summary>Values with optional weights (null: every value counts once).</summary>
+    private readonly record struct Weighted(double[] Values, long[]? Weights)
     {
-        var refCounts = CountLabels(reference);
-        var curCounts = CountLabels(current);
+        public double Total => Weights is null ? Values.Length : Weights.Sum();
+
+        public static Weighted Of(SortedWeightedValues distribution) => new(distribution.Values.ToArray(), distribution.Weights.ToArray());
+
+        public double Min() => Values.Length == 0 ? double.PositiveInfinity : Values.Min();
+
+        public double Max() => Values.Length == 0 ? double.NegativeInfinity : Values.Max();
+
+        public void AddTo(double[] counts, Func<double, int> bin)
+        {
+            for (int i = 0; i < Values.Length; i++)
+            {
+                counts[bin(Values[i])] += Weights is null ? 1 : Weights[i];
+            }
+        }
+    }
+
+    private static ColumnHistogram Categorical(string[] reference, string[] current) =>
+        Categorical(CountLabels(reference), CountLabels(current));
+
+    private static ColumnHistogram Categorical(Dictionary<string, long> refCounts, Dictionary<string, long> curCounts)
+    {
         string[] all = refCounts.Keys.Union(curCounts.Keys, StringComparer.Ordinal)
             .OrderByDescending(k => refCounts.GetValueOrDefault(k) + curCounts.GetValueOrDefault(k))
             .ThenBy(k => k, StringComparer.Ordinal)

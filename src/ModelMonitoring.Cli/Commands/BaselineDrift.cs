@@ -1,0 +1,117 @@
+using ModelMonitoring.Cli.Data;
+using ModelMonitoring.Cli.Reports;
+using ModelMonitoring.Sketches;
+using ModelMonitoring.Statistics;
+
+namespace ModelMonitoring.Cli.Commands;
+
+/// <summary>
+/// <c>mlmon drift --reference x.baseline.json</c>: profiles the current CSV file the way the baseline was built
+/// (same types, sketch size and category limit) and compares them with <see cref="SketchDriftEngine"/>.
+/// </summary>
+internal static class BaselineDrift
+{
+    /// <summary>Runs the comparison.</summary>
+    /// <exception cref="BaselineFormatException">The baseline is missing, corrupt or of another version.</exception>
+    /// <exception cref="CliInputException">The current file's columns or types do not match the baseline.</exception>
+    public static async Task<DriftReport> RunAsync(DriftPlan plan, ProgressSteps steps, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(plan.Reference))
+        {
+            throw new CliInputException($"{plan.Reference}: file not found.");
+        }
+
+        BaselineProfile baseline = await Task.Run(() => BaselineProfile.Load(plan.Reference), cancellationToken).ConfigureAwait(false);
+        var categorical = baseline.Features.Where(f => f.Type == ColumnType.Categorical).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (string name in plan.Categorical)
+        {
+            FeatureProfile? feature = baseline.Find(name);
+            if (feature is null)
+            {
+                throw new CliInputException($"--categorical: {CsvDataset.Quote(name)} is not a column of the baseline {plan.Reference}.");
+            }
+
+            if (feature.Type != ColumnType.Categorical)
+            {
+                throw new CliInputException(
+                    $"--categorical: column {CsvDataset.Quote(name)} is numerical in the baseline {plan.Reference}; a baseline fixes the column types (rebuild it with --categorical {name}).");
+            }
+        }
+
+        IProgress<double>? reading = steps.Step($"Reading {Path.GetFileName(plan.Current)}");
+        CsvDataset current = await Task.Run(() => CsvDataset.Load(plan.Current, categorical, reading, cancellationToken), cancellationToken).ConfigureAwait(false);
+        CheckColumns(baseline, plan.Reference, current);
+
+        IProgress<double>? profiling = steps.Step("Profiling and computing drift");
+        var pairs = await Task.Run(
+            () =>
+            {
+                var result = new (FeatureProfile Reference, FeatureProfile Current)[baseline.Features.Count];
+                Parallel.For(0, result.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+                {
+                    FeatureProfile reference = baseline.Features[i];
+                    ColumnSample sample = current[reference.Name].ToSample();
+                    result[i] = (reference, BaselineProfile.ProfileOf(sample, reference.MaxCategories, reference.SketchK > 0 ? reference.SketchK : KllSketch.DefaultK));
+                });
+                return result;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        Dictionary<string, ColumnType> types = baseline.Features.ToDictionary(f => f.Name, f => f.Type, StringComparer.Ordinal);
+        DatasetDriftResult drift = await Task.Run(
+            () => DriftEngines.EvaluateSketch(pairs, plan.SettingsFor(types), profiling, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+
+        var report = new DriftReport(
+            plan.Reference,
+            plan.Current,
+            "sketch",
+            plan.MethodName,
+            baseline.Features.Where(f => f.Type == ColumnType.Categorical).Select(f => f.Name).ToArray(),
+            drift,
+            baseline.RowCount,
+            current.RowCount,
+            DatasetDriftResult.DefaultDriftShare);
+        if (plan.Format == "html")
+        {
+            report = report with
+            {
+                Histograms = pairs.ToDictionary(p => p.Reference.Name, p => ColumnHistogram.FromProfiles(p.Reference, p.Current), StringComparer.Ordinal),
+            };
+        }
+
+        return report;
+    }
+
+    /// <summary>Checks that the current file has exactly the baseline's columns, with the same types.</summary>
+    private static void CheckColumns(BaselineProfile baseline, string baselinePath, CsvDataset current)
+    {
+        foreach (FeatureProfile feature in baseline.Features)
+        {
+            if (!current.HasColumn(feature.Name))
+            {
+                throw new CliInputException(
+                    $"column {CsvDataset.Quote(feature.Name)} is in the baseline {baselinePath} but not in the current file {current.Path}.");
+            }
+
+            LoadedColumn column = current[feature.Name];
+            if (feature.Type == ColumnType.Numerical && column.NotNumeric)
+            {
+                // Load() reloads such columns as text; FirstNonNumber survives for this message.
+                throw new CliInputException(
+                    $"column {CsvDataset.Quote(feature.Name)} is numerical in the baseline {baselinePath}, but {current.Path} line {column.FirstNonNumber?.Line} holds {CsvDataset.Quote(column.FirstNonNumber?.Value ?? "")}, which is not a number.");
+            }
+
+            ColumnTyping.CheckHasValues(column, current);
+        }
+
+        foreach (string name in current.ColumnNames)
+        {
+            if (baseline.Find(name) is null)
+            {
+                throw new CliInputException(
+                    $"column {CsvDataset.Quote(name)} is in the current file {current.Path} but not in the baseline {baselinePath}.");
+            }
+        }
+    }
+}
