@@ -78,6 +78,14 @@ public sealed class BinningTests
     }
 
     [Fact]
+    public void Distinct_values_are_counted_across_both_samples()
+    {
+        Assert.Equal(4, ColumnDistributions.CountDistinct([1, 1, 2, 5], [2, 3, 5, 5]));
+        Assert.Equal(3, ColumnDistributions.CountDistinct([1, 1, 2, 5]));
+        Assert.Equal(1, ColumnDistributions.CountDistinct([], [7, 7]));
+    }
+
+    [Fact]
     public void Categories_are_the_union_of_both_samples()
     {
         (long[] reference, long[] current, string[] categories) = ColumnDistributions.CountCategories(["b", "a", "a"], ["c", "a"]);

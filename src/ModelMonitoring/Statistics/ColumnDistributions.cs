@@ -69,8 +69,31 @@ public static class ColumnDistributions
     /// <summary>How many distinct values two sorted spans hold together.</summary>
     /// <param name="sortedFirst">The first sample, sorted ascending.</param>
     /// <param name="sortedSecond">The second sample, sorted ascending.</param>
-    public static int CountDistinct(ReadOnlySpan<double> sortedFirst, ReadOnlySpan<double> sortedSecond) =>
-        CountPerValue(sortedFirst, sortedSecond).Reference.Length;
+    public static int CountDistinct(ReadOnlySpan<double> sortedFirst, ReadOnlySpan<double> sortedSecond)
+    {
+        int distinct = 0;
+        int i = 0;
+        int j = 0;
+        while (i < sortedFirst.Length || j < sortedSecond.Length)
+        {
+            double value = i >= sortedFirst.Length ? sortedSecond[j]
+                : j >= sortedSecond.Length ? sortedFirst[i]
+                : Math.Min(sortedFirst[i], sortedSecond[j]);
+            while (i < sortedFirst.Length && sortedFirst[i] == value)
+            {
+                i++;
+            }
+
+            while (j < sortedSecond.Length && sortedSecond[j] == value)
+            {
+                j++;
+            }
+
+            distinct++;
+        }
+
+        return distinct;
+    }
 
     /// <summary>Counts each distinct value of two sorted samples; the values are the union of both, ascending.</summary>
     /// <param name="sortedReference">The reference values, sorted ascending.</param>
