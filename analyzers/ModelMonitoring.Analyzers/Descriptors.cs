@@ -41,7 +41,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor InvalidName = Create(
         DiagnosticIds.InvalidName,
-        "Model or feature name is not a valid metric label",
+        "Invalid or duplicate model or feature name",
         "{0} name '{1}' is not a valid metric label value: use lower case letters, digits, '_', '.' or '-', starting with a letter, for example '{2}'",
         Naming,
         DiagnosticSeverity.Error,
@@ -49,12 +49,20 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor DuplicateModelName = Create(
         DiagnosticIds.InvalidName,
-        "Model or feature name is not a valid metric label",
+        "Invalid or duplicate model or feature name",
         "Model name '{0}' is used by more than one type ({1}): give each [MonitoredModel] its own name",
         Naming,
         DiagnosticSeverity.Error,
         "Two models with the same name would share their metrics, windows and drift results.",
         WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor DuplicateFeatureName = Create(
+        DiagnosticIds.InvalidName,
+        "Invalid or duplicate model or feature name",
+        "Feature name '{0}' is used by both '{1}' and '{2}' in '{3}', so only '{1}' is captured: rename one with [Feature(Name = ...)]",
+        Naming,
+        DiagnosticSeverity.Error,
+        "Feature names must be unique within a [DriftTracked] method; the generator keeps the first feature of a name.");
 
     public static readonly DiagnosticDescriptor MethodGroupBypassesInterception = Create(
         DiagnosticIds.InterceptionBypassed,

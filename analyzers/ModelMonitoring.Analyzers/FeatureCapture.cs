@@ -92,45 +92,75 @@ internal sealed class CapturedFeature
 }
 
 /// <summary>
-/// The feature capture rules the generator follows, so that MMON003, MMON004, MMON006 and MMON007 see exactly the
-/// features that are captured:
+/// The feature capture rules of the generator (generators/ModelMonitoring.Generators/Parser.cs), so that MMON003,
+/// MMON004, MMON006 and MMON007 see exactly the features that are captured:
 /// <list type="bullet">
-/// <item>a parameter of a scalar type (integral and floating types, decimal, bool, enum, string, char, DateTime,
-/// DateTimeOffset, and their <c>Nullable&lt;&gt;</c>) is one feature named after the parameter;</item>
-/// <item>a class, record or struct parameter (not a framework type) contributes its public readable instance
-/// properties of scalar types, one level deep;</item>
-/// <item>a <c>T[]</c>, <c>IReadOnlyList&lt;T&gt;</c> or <c>IEnumerable&lt;T&gt;</c> parameter contributes the
-/// item type's properties;</item>
-/// <item><c>[IgnoreFeature]</c> excludes, <c>[Feature(Name = ...)]</c> renames, <c>out</c> parameters are not inputs.</item>
+/// <item>only by-value and <c>in</c> parameters whose type has no type parameter; <c>[IgnoreFeature]</c> excludes;</item>
+/// <item>a parameter of a feature type (integral and floating types, decimal, bool, enum, string, char, DateTime,
+/// DateTimeOffset, TimeSpan, and their <c>Nullable&lt;&gt;</c>) is one feature named after the parameter;</item>
+/// <item>the first <c>T[]</c>, <c>IReadOnlyList&lt;T&gt;</c>, <c>IList&lt;T&gt;</c> or <c>List&lt;T&gt;</c> parameter of
+/// a request type is the batch: the item type's properties are the features;</item>
+/// <item>a class, record or struct parameter (a request type: not a collection, not a framework type such as
+/// Stream, CancellationToken or ReadOnlyMemory) contributes its public readable instance properties of feature
+/// types, one level deep;</item>
+/// <item><c>[Feature(Name = ...)]</c> renames, else the name is the member name in snake_case; on a positional
+/// record the attributes may sit on the property or on the primary constructor's parameter;</item>
+/// <item>when two features get the same name, the first one wins (MMON004 reports the second).</item>
 /// </list>
-/// Numbers and dates are numerical; strings, bools, enums and chars categorical.
+/// Numbers and times are numerical; strings, bools, enums and chars categorical.
 /// </summary>
 internal static class FeatureCapture
 {
     public static ImmutableArray<CapturedFeature> Capture(IMethodSymbol method, KnownSymbols known)
+        => Capture(method, known, out _);
+
+    /// <summary>The captured features, and the features dropped because an earlier one has the same name.</summary>
+    public static ImmutableArray<CapturedFeature> Capture(IMethodSymbol method, KnownSymbols known, out ImmutableArray<CapturedFeature> duplicates)
     {
         var features = ImmutableArray.CreateBuilder<CapturedFeature>();
-        foreach (var parameter in method.Parameters)
+        var batchIndex = -1;
+        for (var i = 0; i < method.Parameters.Length && batchIndex < 0; i++)
         {
-            if (parameter.RefKind == RefKind.Out || known.HasAttribute(parameter, known.IgnoreFeature))
+            var parameter = method.Parameters[i];
+            if (IsInput(parameter, known) && GetBatchItemType(parameter.Type, known) is { } item && IsRequestType(item, known))
+            {
+                batchIndex = i;
+            }
+        }
+
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            var parameter = method.Parameters[i];
+            if (!IsInput(parameter, known))
             {
                 continue;
             }
 
             var type = UnwrapNullable(parameter.Type);
-            if (GetScalarKind(type, known) is { } kind)
+            if (i == batchIndex)
+            {
+                AddProperties(features, (INamedTypeSymbol)UnwrapNullable(GetBatchItemType(type, known)!), parameter, known);
+            }
+            else if (GetScalarKind(type, known) is { } kind)
             {
                 features.Add(Create(parameter, parameter, type, kind, known));
-                continue;
             }
-
-            if (GetRequestType(type, known) is { } requestType)
+            else if (IsRequestType(type, known))
             {
-                AddProperties(features, requestType, parameter, known);
+                AddProperties(features, (INamedTypeSymbol)type, parameter, known);
             }
         }
 
-        return features.ToImmutable();
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        var kept = ImmutableArray.CreateBuilder<CapturedFeature>();
+        var dropped = ImmutableArray.CreateBuilder<CapturedFeature>();
+        foreach (var feature in features)
+        {
+            (names.Add(feature.Name) ? kept : dropped).Add(feature);
+        }
+
+        duplicates = dropped.ToImmutable();
+        return kept.ToImmutable();
     }
 
     public static CapturedKind? GetScalarKind(ITypeSymbol type, KnownSymbols known)
@@ -145,8 +175,6 @@ internal static class FeatureCapture
             case SpecialType.System_UInt32:
             case SpecialType.System_Int64:
             case SpecialType.System_UInt64:
-            case SpecialType.System_IntPtr:
-            case SpecialType.System_UIntPtr:
             case SpecialType.System_Single:
             case SpecialType.System_Double:
             case SpecialType.System_Decimal:
@@ -163,7 +191,7 @@ internal static class FeatureCapture
             return CapturedKind.Categorical;
         }
 
-        if (Is(type, known.DateTimeOffset) || Is(type, known.Half) || Is(type, known.Int128) || Is(type, known.UInt128))
+        if (Is(type, known.DateTimeOffset) || Is(type, known.TimeSpan))
         {
             return CapturedKind.Numerical;
         }
@@ -172,28 +200,12 @@ internal static class FeatureCapture
     }
 
     /// <summary>
-    /// The type whose properties a parameter of type <paramref name="parameterType"/> contributes (the type itself,
-    /// or a batch's item type), or null when the parameter is a scalar or contributes nothing.
+    /// The properties (declared in this compilation) that some <c>[DriftTracked]</c> method captures: computed once
+    /// per compilation, so that a property is checked where it is declared, by its own symbol action.
     /// </summary>
-    public static INamedTypeSymbol? GetRequestType(ITypeSymbol parameterType, KnownSymbols known)
+    public static ImmutableHashSet<IPropertySymbol> FindCapturedProperties(Compilation compilation, KnownSymbols known, System.Threading.CancellationToken cancellationToken)
     {
-        var type = UnwrapNullable(parameterType);
-        if (GetScalarKind(type, known) is not null)
-        {
-            return null;
-        }
-
-        var itemType = UnwrapNullable(GetBatchItemType(type, known) ?? type);
-        return IsExpandable(itemType) ? (INamedTypeSymbol)itemType : null;
-    }
-
-    /// <summary>
-    /// The types whose properties some <c>[DriftTracked]</c> method of the compilation captures, with their base
-    /// types: computed once per compilation, so that a property is checked where it is declared.
-    /// </summary>
-    public static ImmutableHashSet<INamedTypeSymbol> FindRequestTypes(Compilation compilation, KnownSymbols known, System.Threading.CancellationToken cancellationToken)
-    {
-        var result = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        var result = ImmutableHashSet.CreateBuilder<IPropertySymbol>(SymbolEqualityComparer.Default);
         var namespaces = new Stack<INamespaceSymbol>();
         var types = new Stack<INamedTypeSymbol>();
         namespaces.Push(compilation.Assembly.GlobalNamespace);
@@ -222,21 +234,16 @@ internal static class FeatureCapture
 
             foreach (var member in type.GetMembers())
             {
-                if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method || !known.IsDriftTracked(method))
+                if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, PartialDefinitionPart: null } method || !known.IsDriftTracked(method))
                 {
                     continue;
                 }
 
-                foreach (var parameter in method.Parameters)
+                foreach (var feature in Capture(method, known))
                 {
-                    if (parameter.RefKind == RefKind.Out || known.HasAttribute(parameter, known.IgnoreFeature))
+                    if (feature.IsSourceProperty)
                     {
-                        continue;
-                    }
-
-                    for (var request = GetRequestType(parameter.Type, known); request is not null && !IsFrameworkType(request); request = request.BaseType)
-                    {
-                        result.Add(request.OriginalDefinition);
+                        result.Add((IPropertySymbol)feature.Member.OriginalDefinition);
                     }
                 }
             }
@@ -248,7 +255,7 @@ internal static class FeatureCapture
     /// <summary>The feature a property contributes when its type is a request type, or null.</summary>
     public static CapturedFeature? TryCreatePropertyFeature(IPropertySymbol property, KnownSymbols known)
     {
-        if (!IsCapturableProperty(property) || known.HasAttribute(property, known.IgnoreFeature))
+        if (!IsCapturableProperty(property) || HasFeatureAttribute(property, known.IgnoreFeature, known))
         {
             return null;
         }
@@ -256,6 +263,51 @@ internal static class FeatureCapture
         var propertyType = UnwrapNullable(property.Type);
         return GetScalarKind(propertyType, known) is { } kind ? Create(property, null, propertyType, kind, known) : null;
     }
+
+    /// <summary>
+    /// An attribute of a feature member: on the member itself, or, for a positional record's property, on the
+    /// primary constructor's parameter of the same name (as the generator reads it).
+    /// </summary>
+    public static AttributeData? GetFeatureAttribute(ISymbol member, INamedTypeSymbol? attributeType, KnownSymbols known)
+    {
+        if (known.GetAttribute(member, attributeType) is { } direct)
+        {
+            return direct;
+        }
+
+        return member is IPropertySymbol property && RecordParameter(property) is { } parameter
+            ? known.GetAttribute(parameter, attributeType)
+            : null;
+    }
+
+    private static bool HasFeatureAttribute(ISymbol member, INamedTypeSymbol? attributeType, KnownSymbols known)
+        => GetFeatureAttribute(member, attributeType, known) is not null;
+
+    private static IParameterSymbol? RecordParameter(IPropertySymbol property)
+    {
+        if (property.ContainingType is not { IsRecord: true } record)
+        {
+            return null;
+        }
+
+        foreach (var constructor in record.InstanceConstructors)
+        {
+            foreach (var parameter in constructor.Parameters)
+            {
+                if (parameter.Name == property.Name && SymbolEqualityComparer.Default.Equals(parameter.Type, property.Type))
+                {
+                    return parameter;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsInput(IParameterSymbol parameter, KnownSymbols known)
+        => parameter.RefKind is RefKind.None or RefKind.In
+            && !known.HasAttribute(parameter, known.IgnoreFeature)
+            && !ContainsTypeParameter(parameter.Type);
 
     private static bool IsCapturableProperty(IPropertySymbol property)
         => !property.IsStatic
@@ -270,7 +322,7 @@ internal static class FeatureCapture
         KnownSymbols known)
     {
         var seen = new HashSet<string>(System.StringComparer.Ordinal);
-        for (var current = type; current is not null && !IsFrameworkType(current); current = current.BaseType)
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
         {
             foreach (var member in current.GetMembers())
             {
@@ -279,7 +331,7 @@ internal static class FeatureCapture
                     continue;
                 }
 
-                if (known.HasAttribute(property, known.IgnoreFeature))
+                if (HasFeatureAttribute(property, known.IgnoreFeature, known))
                 {
                     continue;
                 }
@@ -295,7 +347,7 @@ internal static class FeatureCapture
 
     private static CapturedFeature Create(ISymbol member, IParameterSymbol? parameter, ITypeSymbol type, CapturedKind kind, KnownSymbols known)
     {
-        var featureAttribute = known.GetAttribute(member, known.Feature);
+        var featureAttribute = GetFeatureAttribute(member, known.Feature, known);
         string? explicitName = null;
         if (featureAttribute is not null)
         {
@@ -315,7 +367,7 @@ internal static class FeatureCapture
             type,
             kind,
             featureAttribute,
-            known.HasAttribute(member, known.Sensitive));
+            HasFeatureAttribute(member, known.Sensitive, known));
     }
 
     private static ITypeSymbol? GetBatchItemType(ITypeSymbol type, KnownSymbols known)
@@ -325,21 +377,57 @@ internal static class FeatureCapture
             return array.ElementType;
         }
 
-        if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named
-            && (named.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T
-                || Is(named.OriginalDefinition, known.IReadOnlyListOfT)))
+        if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named)
         {
-            return named.TypeArguments[0];
+            var definition = named.OriginalDefinition;
+            foreach (var batch in known.BatchTypes)
+            {
+                if (SymbolEqualityComparer.Default.Equals(definition, batch))
+                {
+                    return named.TypeArguments[0];
+                }
+            }
         }
 
         return null;
     }
 
-    private static bool IsExpandable(ITypeSymbol type)
-        => type is INamedTypeSymbol named
-            && (named.TypeKind == TypeKind.Class || named.TypeKind == TypeKind.Struct)
-            && named.SpecialType == SpecialType.None
-            && !IsFrameworkType(named);
+    /// <summary>
+    /// A class, record or struct whose properties become features: not a feature type, not a collection, not a
+    /// framework type, with at least one readable property of a feature type.
+    /// </summary>
+    private static bool IsRequestType(ITypeSymbol type, KnownSymbols known)
+    {
+        type = UnwrapNullable(type);
+        if (type is not INamedTypeSymbol named
+            || named.TypeKind is not (TypeKind.Class or TypeKind.Struct)
+            || named.SpecialType != SpecialType.None
+            || GetScalarKind(named, known) is not null
+            || ContainsTypeParameter(named)
+            || IsFrameworkType(named)
+            || named.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
+        {
+            return false;
+        }
+
+        return HasFeatureProperty(named, known);
+    }
+
+    private static bool HasFeatureProperty(INamedTypeSymbol type, KnownSymbols known)
+    {
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member is IPropertySymbol property && IsCapturableProperty(property) && GetScalarKind(UnwrapNullable(property.Type), known) is not null)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Framework types (System.*, Microsoft.*) are not request types: their properties (Stream.Length,
@@ -360,6 +448,15 @@ internal static class FeatureCapture
 
         return ns is { IsGlobalNamespace: false, Name: "System" or "Microsoft" };
     }
+
+    private static bool ContainsTypeParameter(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol => true,
+        IArrayTypeSymbol array => ContainsTypeParameter(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsTypeParameter)
+            || (named.ContainingType is { } containing && ContainsTypeParameter(containing)),
+        _ => false,
+    };
 
     private static ITypeSymbol UnwrapNullable(ITypeSymbol type)
         => type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable

@@ -24,10 +24,17 @@ internal sealed class KnownSymbols
         IgnoreFeature = compilation.GetTypeByMetadataName(IgnoreFeatureName);
         Sensitive = compilation.GetTypeByMetadataName(SensitiveName);
         DateTimeOffset = compilation.GetTypeByMetadataName("System.DateTimeOffset");
-        Half = compilation.GetTypeByMetadataName("System.Half");
-        Int128 = compilation.GetTypeByMetadataName("System.Int128");
-        UInt128 = compilation.GetTypeByMetadataName("System.UInt128");
-        IReadOnlyListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1");
+        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        BatchTypes = new[]
+            {
+                "System.Collections.Generic.IReadOnlyList`1",
+                "System.Collections.Generic.IList`1",
+                "System.Collections.Generic.List`1",
+            }
+            .Select(compilation.GetTypeByMetadataName)
+            .Where(t => t is not null)
+            .Select(t => t!)
+            .ToImmutableArray();
         ExpressionOfT = compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1");
         LambdaExpression = compilation.GetTypeByMetadataName("System.Linq.Expressions.LambdaExpression");
 
@@ -58,13 +65,10 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? DateTimeOffset { get; }
 
-    public INamedTypeSymbol? Half { get; }
+    public INamedTypeSymbol? TimeSpan { get; }
 
-    public INamedTypeSymbol? Int128 { get; }
-
-    public INamedTypeSymbol? UInt128 { get; }
-
-    public INamedTypeSymbol? IReadOnlyListOfT { get; }
+    /// <summary>The generic collections whose items are a batch of requests (besides arrays).</summary>
+    public ImmutableArray<INamedTypeSymbol> BatchTypes { get; }
 
     public INamedTypeSymbol? ExpressionOfT { get; }
 

@@ -24,6 +24,7 @@ public sealed class ModelDeclarationAnalyzer : DiagnosticAnalyzer
         Descriptors.NothingToCapture,
         Descriptors.InvalidName,
         Descriptors.DuplicateModelName,
+        Descriptors.DuplicateFeatureName,
         Descriptors.PersonalFeatureNotSensitive,
         Descriptors.StringFeatureWithoutMaxCategories);
 
@@ -54,24 +55,24 @@ public sealed class ModelDeclarationAnalyzer : DiagnosticAnalyzer
         private readonly AnalyzerSettings _settings;
         private readonly ConcurrentBag<(string Name, INamedTypeSymbol Type, Location Location)> _models = new();
 
-        // The types whose properties [DriftTracked] methods capture: found once per compilation, on first use, so
+        // The properties that [DriftTracked] methods capture: found once per compilation, on first use, so
         // that a property's diagnostics are reported from the property's own symbol action (local diagnostics,
         // which the IDE shows and fixes in the open document).
-        private readonly Lazy<ImmutableHashSet<INamedTypeSymbol>> _requestTypes;
+        private readonly Lazy<ImmutableHashSet<IPropertySymbol>> _capturedProperties;
 
         public CompilationState(Compilation compilation, KnownSymbols known, AnalyzerSettings settings)
         {
             _known = known;
             _settings = settings;
-            _requestTypes = new Lazy<ImmutableHashSet<INamedTypeSymbol>>(
-                () => FeatureCapture.FindRequestTypes(compilation, known, CancellationToken.None),
+            _capturedProperties = new Lazy<ImmutableHashSet<IPropertySymbol>>(
+                () => FeatureCapture.FindCapturedProperties(compilation, known, CancellationToken.None),
                 LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public void AnalyzeProperty(SymbolAnalysisContext context)
         {
             var property = (IPropertySymbol)context.Symbol;
-            if (!_requestTypes.Value.Contains(property.ContainingType.OriginalDefinition)
+            if (!_capturedProperties.Value.Contains(property.OriginalDefinition)
                 || FeatureCapture.TryCreatePropertyFeature(property, _known) is not { } feature)
             {
                 return;
@@ -127,7 +128,14 @@ public sealed class ModelDeclarationAnalyzer : DiagnosticAnalyzer
                     modelName));
             }
 
-            var features = FeatureCapture.Capture(method, _known);
+            var features = FeatureCapture.Capture(method, _known, out var duplicates);
+            foreach (var duplicate in duplicates)
+            {
+                var first = features.First(f => f.Name == duplicate.Name);
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.DuplicateFeatureName, methodLocation, duplicate.Name, first.Member.Name, duplicate.Member.Name, method.Name));
+            }
+
             if (features.IsEmpty)
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.NothingToCapture, methodLocation, method.Name));

@@ -116,11 +116,56 @@ public class NothingToCaptureTests
                 [DriftTracked] public int E(Point point) => 0;
                 [DriftTracked] public int F(IReadOnlyList<Request> batch) => 0;
                 [DriftTracked] public int G(Request[] batch) => 0;
-                [DriftTracked] public int H(IEnumerable<Point> batch) => 0;
+                [DriftTracked] public int H(List<Point> batch, IList<Request> second) => 0;
                 [DriftTracked] public Task<int> I(Only only) => Task.FromResult(0);
-                [DriftTracked] public int J(char c, bool b, Half h, nint n) => 0;
+                [DriftTracked] public int J(char c, bool b, TimeSpan t, in double d) => 0;
             }
             """);
+
+    [Fact]
+    public Task Enumerables_generic_parameters_and_ref_parameters_capture_nothing_like_the_generator()
+        => Verify.Analyzer<ModelDeclarationAnalyzer>(
+            """
+            using System.Collections.Generic;
+            using ModelMonitoring;
+
+            public sealed record Request(double Area);
+
+            [MonitoredModel("capture")]
+            public sealed class CaptureModel
+            {
+                [DriftTracked] public int {|#0:A|}(IEnumerable<Request> batch) => 0;
+                [DriftTracked] public int {|#1:B|}<T>(T input) => 0;
+                [DriftTracked] public int {|#2:C|}(ref double x) => 0;
+                [DriftTracked] public int {|#3:D|}(double[] values) => 0;
+            }
+            """,
+            Verify.Diagnostic(Descriptors.NothingToCapture).WithLocation(0).WithArguments("A"),
+            Verify.Diagnostic(Descriptors.NothingToCapture).WithLocation(1).WithArguments("B"),
+            Verify.Diagnostic(Descriptors.NothingToCapture).WithLocation(2).WithArguments("C"),
+            Verify.Diagnostic(Descriptors.NothingToCapture).WithLocation(3).WithArguments("D"));
+
+    [Fact]
+    public Task Partial_mode_methods_are_checked_once()
+        => Verify.Analyzer<ModelDeclarationAnalyzer>(
+            """
+            using ModelMonitoring;
+
+            [MonitoredModel("opaque")]
+            public sealed partial class OpaqueModel
+            {
+                [DriftTracked]
+                public partial object {|#0:Predict|}(object input);
+
+                private object PredictCore(object input) => input;
+            }
+
+            public sealed partial class OpaqueModel
+            {
+                public partial object Predict(object input) => PredictCore(input);
+            }
+            """,
+            Verify.Diagnostic(Descriptors.NothingToCapture).WithLocation(0).WithArguments("Predict"));
 }
 
 public class InvalidNameTests
@@ -167,6 +212,24 @@ public class InvalidNameTests
             Verify.Diagnostic(Descriptors.InvalidName).WithLocation(1).WithArguments("Feature", "área", "rea"));
 
     [Fact]
+    public Task Two_features_with_the_same_name_are_reported_at_the_method()
+        => Verify.Analyzer<ModelDeclarationAnalyzer>(
+            """
+            using ModelMonitoring;
+
+            public sealed record Request(double Area, [property: Feature(Name = "rooms")] int RoomCount);
+
+            [MonitoredModel("pricing")]
+            public sealed class PricingModel
+            {
+                [DriftTracked]
+                public double {|#0:Predict|}(Request request, double area, int rooms) => 0;
+            }
+            """,
+            Verify.Diagnostic(Descriptors.DuplicateFeatureName).WithLocation(0).WithArguments("area", "Area", "area", "Predict"),
+            Verify.Diagnostic(Descriptors.DuplicateFeatureName).WithLocation(0).WithArguments("rooms", "RoomCount", "rooms", "Predict"));
+
+    [Fact]
     public Task Two_models_with_the_same_name_are_both_reported()
         => Verify.Analyzer<ModelDeclarationAnalyzer>(
             """
@@ -197,6 +260,7 @@ public class PersonalFeatureTests
                 [property: Feature(MaxCategories = 1000)] string {|#0:CustomerEmail|},
                 [property: Sensitive] string PhoneNumber,
                 [property: IgnoreFeature] string Cpf,
+                [Sensitive] string Cnpj,
                 DateTime {|#1:BirthDate|},
                 int {|#2:CardNumberLast4|});
 
