@@ -157,8 +157,10 @@ public sealed class InterceptionAnalyzer : DiagnosticAnalyzer
                 parseOptions.LanguageVersion.ToDisplayString());
         }
 
-        // The compiler receives InterceptorsNamespaces as a feature flag; the package's props also make the MSBuild
-        // property visible to analyzers. Either one naming our namespace is enough.
+        // The compiler receives InterceptorsNamespaces as a feature flag (/features:InterceptorsNamespaces=A;B), which
+        // is what decides. The MSBuild property made visible by the package's props is a fallback only: the
+        // generated .editorconfig cuts a value at its first ';' (an inline comment there), so it is complete only
+        // when the list has one namespace.
         var lists = new List<string?>();
         foreach (var key in new[] { "InterceptorsNamespaces", "InterceptorsPreviewNamespaces" })
         {

@@ -1,0 +1,210 @@
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
+using ModelMonitoring.Analyzers.CodeFixes;
+
+namespace ModelMonitoring.Analyzers.Tests;
+
+public class InterceptionBypassTests
+{
+    private const string Model = """
+
+        [ModelMonitoring.MonitoredModel("pricing")]
+        public sealed class PricingModel
+        {
+            [ModelMonitoring.DriftTracked]
+            public double Predict(double area) => area * 2;
+
+            [ModelMonitoring.DriftTracked]
+            public static double Estimate(double area, int rooms) => area * rooms;
+
+            public double Explain(double area) => area;
+        }
+        """;
+
+    [Fact]
+    public Task Method_groups_and_delegate_creation_are_reported()
+        => Verify.Analyzer<InterceptionAnalyzer>(
+            """
+            using System;
+            using System.Linq;
+
+            public static class Caller
+            {
+                public static void Run(PricingModel model, double[] areas)
+                {
+                    Func<double, double> predict = {|#0:model.Predict|};
+                    var all = areas.Select({|#1:model.Predict|}).ToArray();
+                    var estimate = new Func<double, int, double>({|#2:PricingModel.Estimate|});
+                    var direct = model.Predict(1);
+                    Func<double, double> wrapped = a => model.Predict(a);
+                    Func<double, double> unmonitored = model.Explain;
+                    var name = nameof(model.Predict);
+                }
+            }
+            """ + Model,
+            Verify.Diagnostic(Descriptors.MethodGroupBypassesInterception).WithLocation(0).WithArguments("Predict"),
+            Verify.Diagnostic(Descriptors.MethodGroupBypassesInterception).WithLocation(1).WithArguments("Predict"),
+            Verify.Diagnostic(Descriptors.MethodGroupBypassesInterception).WithLocation(2).WithArguments("Estimate"));
+
+    [Fact]
+    public Task Calls_inside_expression_trees_are_reported()
+        => Verify.Analyzer<InterceptionAnalyzer>(
+            """
+            using System;
+            using System.Linq.Expressions;
+
+            public static class Caller
+            {
+                public static void Run(PricingModel model)
+                {
+                    Expression<Func<double, double>> tree = a => {|#0:model.Predict|}(a) + 1;
+                    Expression<Func<double>> nested = () => new[] { 1.0 }.Length + {|#1:PricingModel.Estimate|}(1, 2);
+                    Func<double, double> compiled = a => model.Predict(a);
+                }
+            }
+            """ + Model,
+            Verify.Diagnostic(Descriptors.ExpressionTreeBypassesInterception).WithLocation(0).WithArguments("Predict"),
+            Verify.Diagnostic(Descriptors.ExpressionTreeBypassesInterception).WithLocation(1).WithArguments("Estimate"));
+
+    [Fact]
+    public Task Partial_mode_methods_can_be_used_as_delegates()
+        => Verify.Analyzer<InterceptionAnalyzer>(
+            """
+            using System;
+            using System.Linq.Expressions;
+            using ModelMonitoring;
+
+            [MonitoredModel("pricing")]
+            public sealed partial class PricingModel
+            {
+                [DriftTracked]
+                public partial double Predict(double area);
+
+                private double PredictCore(double area) => area * 2;
+            }
+
+            public sealed partial class PricingModel
+            {
+                public partial double Predict(double area) => PredictCore(area);
+            }
+
+            public static class Caller
+            {
+                public static void Run(PricingModel model)
+                {
+                    Func<double, double> predict = model.Predict;
+                    Expression<Func<double, double>> tree = a => model.Predict(a);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_wraps_a_method_group_in_a_lambda()
+        => Verify.CodeFix<InterceptionAnalyzer, WrapInLambdaCodeFixProvider>(
+            """
+            using System;
+            using System.Linq;
+
+            public static class Caller
+            {
+                public static double[] Run(PricingModel model, double[] areas)
+                {
+                    Func<double, int, double> estimate = {|#0:PricingModel.Estimate|};
+                    return areas.Select({|#1:model.Predict|}).ToArray();
+                }
+            }
+            """ + Model,
+            """
+            using System;
+            using System.Linq;
+
+            public static class Caller
+            {
+                public static double[] Run(PricingModel model, double[] areas)
+                {
+                    Func<double, int, double> estimate = (area, rooms) => PricingModel.Estimate(area, rooms);
+                    return areas.Select(area => model.Predict(area)).ToArray();
+                }
+            }
+            """ + Model,
+            Verify.Diagnostic(Descriptors.MethodGroupBypassesInterception).WithLocation(0).WithArguments("Estimate"),
+            Verify.Diagnostic(Descriptors.MethodGroupBypassesInterception).WithLocation(1).WithArguments("Predict"));
+}
+
+public class InterceptionDisabledTests
+{
+    private const string Source = """
+        using ModelMonitoring;
+
+        [MonitoredModel("pricing")]
+        public sealed class PricingModel
+        {
+            [DriftTracked]
+            public double {|#0:Predict|}(double area) => area * 2;
+
+            [DriftTracked]
+            public double Score(double area) => area;
+        }
+        """;
+
+    [Fact]
+    public Task Missing_interceptors_namespace_is_reported_once_at_the_first_method()
+        => new AnalyzerTest<InterceptionAnalyzer>(
+            Source,
+            Verify.Diagnostic(Descriptors.InterceptionDisabled).WithLocation(0).WithArguments(Descriptors.NamespaceMissingReason))
+        {
+            InterceptorsEnabled = false,
+        }.RunAsync();
+
+    [Fact]
+    public Task Language_version_below_12_is_reported()
+        => new AnalyzerTest<InterceptionAnalyzer>(
+            Source,
+            Verify.Diagnostic(Descriptors.InterceptionDisabled).WithLocation(0)
+                .WithArguments("the language version is 11.0; set <LangVersion>12</LangVersion> or later (or make the methods partial)"))
+        {
+            LanguageVersion = LanguageVersion.CSharp11,
+        }.RunAsync();
+
+    [Fact]
+    public Task Interceptors_namespace_from_the_build_property_is_enough()
+    {
+        var test = new AnalyzerTest<InterceptionAnalyzer>(Source.Replace("{|#0:Predict|}", "Predict", StringComparison.Ordinal))
+        {
+            InterceptorsEnabled = false,
+        };
+        test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", """
+            is_global = true
+            build_property.InterceptorsNamespaces = ModelMonitoring.Generated
+            """));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Enabled_interception_reports_nothing()
+        => Verify.Analyzer<InterceptionAnalyzer>(Source.Replace("{|#0:Predict|}", "Predict", StringComparison.Ordinal));
+
+    [Fact]
+    public Task Partial_mode_methods_do_not_need_interception()
+        => new AnalyzerTest<InterceptionAnalyzer>(
+            """
+            using ModelMonitoring;
+
+            [MonitoredModel("pricing")]
+            public sealed partial class PricingModel
+            {
+                [DriftTracked]
+                public partial double Predict(double area);
+
+                private double PredictCore(double area) => area * 2;
+            }
+
+            public sealed partial class PricingModel
+            {
+                public partial double Predict(double area) => PredictCore(area);
+            }
+            """)
+        {
+            InterceptorsEnabled = false,
+        }.RunAsync();
+}
