@@ -1,0 +1,88 @@
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace ModelMonitoring.AspNetCore.Tests;
+
+/// <summary>
+/// AddModelMonitoring and MapModelMonitoring in a host built here, on a real loopback socket. No monitored model
+/// lives in this assembly, so these tests leave the process-wide monitors alone.
+/// </summary>
+public sealed class AddModelMonitoringTests
+{
+    [Fact]
+    public async Task A_bad_setting_fails_start_up_with_a_message_naming_it()
+    {
+        WebApplicationBuilder builder = NewBuilder(new Dictionary<string, string?>
+        {
+            ["ModelMonitoring:WindowSize"] = "0",
+            ["ModelMonitoring:PredictionLogSampleRate"] = "2",
+        });
+        builder.Services.AddModelMonitoring(builder.Configuration);
+        await using WebApplication app = builder.Build();
+        app.MapModelMonitoring();
+
+        OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("ModelMonitoring:WindowSize must be at least 1 (was 0).", error.Message);
+        Assert.Contains("ModelMonitoring:PredictionLogSampleRate must be between 0 and 1 (was 2).", error.Message);
+    }
+
+    [Fact]
+    public async Task A_bad_setting_in_code_fails_start_up_too()
+    {
+        WebApplicationBuilder builder = NewBuilder([]);
+        builder.Services.AddModelMonitoring(options => options.FlushInterval = TimeSpan.Zero);
+        await using WebApplication app = builder.Build();
+
+        OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("ModelMonitoring:FlushInterval", error.Message);
+    }
+
+    [Fact]
+    public async Task The_applications_own_OpenTelemetry_setup_is_kept_and_a_second_call_is_harmless()
+    {
+        using var meter = new Meter("PricingService.Tests.Own");
+        Counter<long> own = meter.CreateCounter<long>("own.requests");
+
+        WebApplicationBuilder builder = NewBuilder(new Dictionary<string, string?> { ["ModelMonitoring:WindowSize"] = "500" });
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(meter.Name));
+        builder.Services.AddModelMonitoring(builder.Configuration);
+        builder.Services.AddModelMonitoring(builder.Configuration);
+        await using WebApplication app = builder.Build();
+        app.MapModelMonitoring(paths => paths.ModelsPath = null);
+        await app.StartAsync();
+
+        own.Add(7);
+        using var client = new HttpClient { BaseAddress = ListeningAddress(app) };
+        string metrics = await client.GetStringAsync("metrics");
+        Assert.Contains(PrometheusText.Parse(metrics), s => s.Name == "own_requests_total" && s.Value == 7);
+        Assert.Equal(500, ModelMonitoringRuntime.Options.WindowSize);
+
+        using HttpResponseMessage health = await client.GetAsync("health");
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        using HttpResponseMessage models = await client.GetAsync("monitoring/models");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, models.StatusCode);
+
+        await app.StopAsync();
+    }
+
+    private static WebApplicationBuilder NewBuilder(Dictionary<string, string?> settings)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        return builder;
+    }
+
+    private static Uri ListeningAddress(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/");
+}
