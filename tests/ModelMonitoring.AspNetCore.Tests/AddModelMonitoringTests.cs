@@ -75,6 +75,50 @@ public sealed class AddModelMonitoringTests
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task The_runtime_logs_and_keeps_time_through_the_host_while_it_runs()
+    {
+        var clock = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        WebApplicationBuilder builder = NewBuilder([]);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddModelMonitoring();
+        await using WebApplication app = builder.Build();
+        await app.StartAsync();
+
+        Assert.Same(clock, ModelMonitoringRuntime.TimeProvider);
+        Assert.Same(app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), ModelMonitoringRuntime.LoggerFactory);
+
+        await app.StopAsync();
+
+        // The host disposes both next: the process-wide runtime lets go of them.
+        Assert.Same(TimeProvider.System, ModelMonitoringRuntime.TimeProvider);
+        Assert.Same(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, ModelMonitoringRuntime.LoggerFactory);
+    }
+
+    [Fact]
+    public async Task Conventions_added_to_the_returned_builder_apply_to_every_endpoint()
+    {
+        WebApplicationBuilder builder = NewBuilder([]);
+        builder.Services.AddModelMonitoring();
+        await using WebApplication app = builder.Build();
+        app.MapModelMonitoring(paths => paths.MetricsPath = "/internal/metrics").RequireHost("monitoring.internal");
+        await app.StartAsync();
+
+        using var client = new HttpClient { BaseAddress = ListeningAddress(app) };
+        foreach (string path in new[] { "internal/metrics", "health", "monitoring/models" })
+        {
+            using HttpResponseMessage elsewhere = await client.GetAsync(path);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, elsewhere.StatusCode);
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Host = "monitoring.internal";
+            using HttpResponseMessage allowed = await client.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        await app.StopAsync();
+    }
+
     private static WebApplicationBuilder NewBuilder(Dictionary<string, string?> settings)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -85,4 +129,9 @@ public sealed class AddModelMonitoringTests
 
     private static Uri ListeningAddress(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/");
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 }
