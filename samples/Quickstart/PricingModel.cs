@@ -38,6 +38,7 @@ public sealed class PricingModel
     [DriftTracked]
     public PriceQuote Predict(PricingRequest request)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.Area);
         double perSquareMetre = request.Region switch
         {
             Region.North => 3_100,

@@ -1,0 +1,28 @@
+namespace ModelMonitoring;
+
+/// <summary>The statistics of one feature in one window.</summary>
+/// <param name="Name">The feature's name.</param>
+/// <param name="Kind">Numerical or categorical.</param>
+/// <param name="IsSensitive">Whether only the value's presence was recorded.</param>
+/// <param name="Count">Values that were present.</param>
+/// <param name="Missing">Values that were missing (null or NaN).</param>
+/// <param name="Mean">Mean of a numerical feature; NaN for categorical ones or an empty window.</param>
+/// <param name="Min">Minimum of a numerical feature; NaN for categorical ones or an empty window.</param>
+/// <param name="Max">Maximum of a numerical feature; NaN for categorical ones or an empty window.</param>
+/// <param name="Categories">Counts per category of a categorical feature (bounded; the rest under <c>[overflow]</c>).</param>
+public sealed record FeatureStatistics(string Name, FeatureKind Kind, bool IsSensitive, long Count, long Missing, double Mean, double Min, double Max, IReadOnlyDictionary<string, long> Categories);
+
+/// <summary>A model's features over one window of predictions.</summary>
+/// <param name="Model">The model's name.</param>
+/// <param name="Start">When the window opened.</param>
+/// <param name="End">When the window closed, or now for the current window.</param>
+/// <param name="Rows">Rows (inputs with their prediction) folded into the window.</param>
+/// <param name="Features">Per-feature statistics, inputs first, then the prediction.</param>
+public sealed record FeatureWindowSnapshot(string Model, DateTimeOffset Start, DateTimeOffset End, long Rows, IReadOnlyList<FeatureStatistics> Features)
+{
+    /// <summary>The statistics of the named feature.</summary>
+    /// <exception cref="KeyNotFoundException">No feature has that name; the message lists the features.</exception>
+    public FeatureStatistics this[string feature] =>
+        Features.FirstOrDefault(f => f.Name == feature)
+        ?? throw new KeyNotFoundException($"Model '{Model}' has no feature '{feature}'. Its features are: {string.Join(", ", Features.Select(f => f.Name))}.");
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The whole test run: installs what the tests need, builds everything, runs every test project, and ends with
+# one line "Tests: N passed, N failed[, N skipped]". Exit code 0 only when nothing failed.
+#
+#   ./test.sh                 everything
+#   ./test.sh --filter EXPR   passed to dotnet test (e.g. --filter "FullyQualifiedName~Drift")
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\n== %s\n' "$*"; }
+
+# --- Prerequisites a fresh machine (only the .NET SDK) lacks -------------------------------------------------------
+# Headless Chromium renders the HTML report in the mlmon tests.
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing chromium (Debian package) for the browser tests"
+  if [ "$(id -u)" = "0" ]; then apt_get() { apt-get "$@"; }; else apt_get() { sudo apt-get "$@"; }; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt_get update -qq >/dev/null && apt_get install -y -qq chromium >/dev/null \
+    || echo "warning: could not install chromium; browser tests will fail with a message saying so" >&2
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+results="artifacts/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+log "building Instrumentation.sln"
+dotnet build Instrumentation.sln -c Debug -nologo -v:minimal > "$results/build.log" 2>&1
+build_status=$?
+grep -E " error |Error\(s\)|Warning\(s\)" "$results/build.log" | sort -u | tail -20
+if [ "$build_status" -ne 0 ]; then
+  echo "Build failed; see $results/build.log" >&2
+  echo "Tests: 0 passed, 1 failed"
+  exit 1
+fi
+
+log "running tests"
+dotnet test Instrumentation.sln --no-build -c Debug -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" 2>&1 | tee "$results/test.log" \
+  | grep -E "^\s*(Passed|Failed|Skipped) |Passed!|Failed!|error" || true
+status=${PIPESTATUS[0]}
+
+# --- The summary line, from the per-project summaries dotnet test printed -----------------------------------------
+read -r passed failed skipped < <(grep -E "(Passed|Failed)!\s+-\s+Failed:" "$results/test.log" \
+  | sed -E 's/.*Failed:\s+([0-9]+), Passed:\s+([0-9]+), Skipped:\s+([0-9]+).*/\2 \1 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+projects=$(grep -cE "(Passed|Failed)!\s+-\s+Failed:" "$results/test.log")
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # dotnet test failed without a failed test: a test host crashed or a project did not run.
+  echo "dotnet test exited with $status although no test failed ($projects test projects reported); see $results/test.log" >&2
+  failed=1
+fi
+
+line="Tests: $passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo
+echo "$line"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
