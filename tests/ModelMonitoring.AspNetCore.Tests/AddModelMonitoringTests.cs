@@ -119,6 +119,28 @@ public sealed class AddModelMonitoringTests
         await app.StopAsync();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Predictions_are_traced_only_when_the_application_sets_tracing_up(bool applicationTraces)
+    {
+        // An activity source with the same name as the runtime's: a tracer provider that adds the source listens to both.
+        using var source = new System.Diagnostics.ActivitySource(ModelMonitoringInstruments.SourceName);
+        WebApplicationBuilder builder = NewBuilder([]);
+        builder.Services.AddModelMonitoring();
+        if (applicationTraces)
+        {
+            builder.Services.AddOpenTelemetry().WithTracing(_ => { });
+        }
+
+        await using WebApplication app = builder.Build();
+        await app.StartAsync();
+
+        Assert.Equal(applicationTraces, source.HasListeners());
+
+        await app.StopAsync();
+    }
+
     private static WebApplicationBuilder NewBuilder(Dictionary<string, string?> settings)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
