@@ -78,9 +78,24 @@ foreach (FeatureStatistics feature in phases[0].Window.Features)
 }
 
 AnsiConsole.Write(features);
+
+// Phase 1 was the model's first window, so it became the drift reference; phase 2 was compared with it.
+if (monitor.LatestDrift is { } drift)
+{
+    var driftTable = new Table()
+        .Title($"Drift of phase 2 against phase 1: inputs {(drift.Drift ? "[red]DRIFTED[/]" : "[green]stable[/]")} ({drift.Features.DriftedColumns} of {drift.Features.ColumnCount}), prediction {(drift.PredictionDrift ? "[red]DRIFTED[/]" : "[green]stable[/]")}")
+        .AddColumns("feature", "method", "score", "threshold", "drift");
+    foreach (ModelMonitoring.Statistics.ColumnDriftResult column in drift.Features.Columns.Concat(drift.Prediction.Columns))
+    {
+        driftTable.AddRow(column.Name, column.MethodName, column.Score.ToString("G4"), column.Threshold.ToString("G3"), column.Drift ? "[red]yes[/]" : "no");
+    }
+
+    AnsiConsole.Write(driftTable);
+}
 AnsiConsole.MarkupLine("""
 
     [bold]Where to look next[/]
+      • [green]dotnet run --project src/ModelMonitoring.Cli -- drift --reference ref.csv --current cur.csv[/]: the same drift engine over CSV files
       • [green]dotnet run --project samples/PricingService[/]: the same model behind POST /predict, with Prometheus /metrics and /health
       • [green]docs/benchmarks.md[/]: what monitoring costs per call
       • [green]README.md[/]: attributes, metric names and the analyzer's diagnostics

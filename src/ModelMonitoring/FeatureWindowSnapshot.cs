@@ -20,6 +20,9 @@ public sealed record FeatureStatistics(string Name, FeatureKind Kind, bool IsSen
 /// <param name="Features">Per-feature statistics, inputs first, then the prediction.</param>
 public sealed record FeatureWindowSnapshot(string Model, DateTimeOffset Start, DateTimeOffset End, long Rows, IReadOnlyList<FeatureStatistics> Features)
 {
+    /// <summary>The window's sketches (sensitive features excluded), kept for drift evaluation and as a reference.</summary>
+    internal IReadOnlyList<Sketches.FeatureProfile>? Profiles { get; init; }
+
     /// <summary>The statistics of the named feature.</summary>
     /// <exception cref="KeyNotFoundException">No feature has that name; the message lists the features.</exception>
     public FeatureStatistics this[string feature] =>

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using ModelMonitoring.Runtime;
+using ModelMonitoring.Sketches;
+using ModelMonitoring.Statistics;
 
 namespace ModelMonitoring;
 
@@ -23,6 +25,8 @@ public sealed class ModelMonitor
     private int _loggerVersion = -1;
     private int _windowOptionsVersion;
     private long _monitoringFailures;
+    private BaselineProfile? _reference;
+    private ModelDriftReport? _latestDrift;
 
     private ModelMonitor(ModelDescriptor descriptor)
     {
@@ -41,7 +45,8 @@ public sealed class ModelMonitor
             {
                 byName[feature.Name] = features.Count;
                 features.Add(new FeatureInfo(feature.Name, feature.Kind, feature.IsSensitive,
-                    feature.MaxCategories > 0 ? feature.MaxCategories : defaultMaxCategories, feature.DriftMethod, feature.DriftThreshold)
+                    feature.MaxCategories > 0 ? feature.MaxCategories : defaultMaxCategories, feature.DriftMethod, feature.DriftThreshold,
+                    isPrediction: feature.Source == FeatureSource.Prediction)
                 {
                     TagsArray = [new("model", descriptor.Name), new("feature", feature.Name)],
                 });
@@ -56,7 +61,7 @@ public sealed class ModelMonitor
             method.Features.Where(f => f.Storage == FeatureStorage.Label).OrderBy(f => f.Slot).Select(f => byName[f.Name]).ToArray())).ToArray();
         _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _windowOptionsVersion = ModelMonitoringRuntime.ConfigurationVersion;
-        _window = new FeatureWindow(Name, _features, ModelMonitoringRuntime.Options, ModelMonitoringRuntime.TimeProvider);
+        _window = new FeatureWindow(Name, _features, ModelMonitoringRuntime.Options, ModelMonitoringRuntime.TimeProvider, isReferenceWindow: true);
     }
 
     /// <summary>The model's name.</summary>
@@ -79,6 +84,40 @@ public sealed class ModelMonitor
 
     /// <summary>Raised on the folding thread each time a window closes, after it is logged.</summary>
     public event EventHandler<FeatureWindowSnapshot>? WindowClosed;
+
+    /// <summary>Raised on the folding thread each time a closed window has been compared with the reference.</summary>
+    public event EventHandler<ModelDriftReport>? DriftEvaluated;
+
+    /// <summary>
+    /// The drift reference: a baseline profile (from options or <see cref="SetReference"/>), or the model's first window.
+    /// <see langword="null"/> until one of them exists.
+    /// </summary>
+    public BaselineProfile? Reference => Volatile.Read(ref _reference);
+
+    /// <summary>The result of the last drift evaluation, or <see langword="null"/> before the first window after the reference.</summary>
+    public ModelDriftReport? LatestDrift => Volatile.Read(ref _latestDrift);
+
+    /// <summary>
+    /// Makes a baseline the drift reference of this model. It must profile every feature the model captures
+    /// (sensitive ones excepted), with the same kinds.
+    /// </summary>
+    /// <exception cref="BaselineFormatException">The baseline does not match the model; the message lists each mismatch.</exception>
+    public void SetReference(BaselineProfile baseline, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        baseline.EnsureMatches(
+            _features.Where(f => f.Profile is not null).Select(f => (f.Name, f.Profile!.Type)),
+            allowExtraFeatures: true,
+            source: source ?? $"baseline of model '{Name}'");
+        Volatile.Write(ref _reference, baseline);
+        lock (_foldLock)
+        {
+            if (_window.Rows == 0)
+            {
+                _window = new FeatureWindow(Name, _features, ModelMonitoringRuntime.Options, ModelMonitoringRuntime.TimeProvider, isReferenceWindow: false);
+            }
+        }
+    }
 
     internal string VersionTag { get; }
 
@@ -137,6 +176,7 @@ public sealed class ModelMonitor
             }
 
             var monitor = new ModelMonitor(descriptor);
+            monitor.TryApplyConfiguredBaseline(ModelMonitoringRuntime.Options);
             s_monitors[descriptor.Name] = monitor;
             ModelCatalog.Add(descriptor);
             MonitoringWorker.EnsureStarted();
@@ -251,7 +291,7 @@ public sealed class ModelMonitor
         {
             // Options or clock changed: the next window follows them.
             _windowOptionsVersion = version;
-            _window = new FeatureWindow(Name, _features, ModelMonitoringRuntime.Options, ModelMonitoringRuntime.TimeProvider);
+            _window = new FeatureWindow(Name, _features, ModelMonitoringRuntime.Options, ModelMonitoringRuntime.TimeProvider, isReferenceWindow: Reference is null);
         }
 
         ILogger logger = Logger;
@@ -261,11 +301,107 @@ public sealed class ModelMonitor
         }
     }
 
+    /// <summary>Loads the baseline the options name for this model, if any. Never throws (used at registration).</summary>
+    internal void TryApplyConfiguredBaseline(ModelMonitoringOptions options)
+    {
+        try
+        {
+            ApplyConfiguredBaseline(options);
+        }
+        catch (Exception exception)
+        {
+            RecordMonitoringFailure("loading its baseline", exception);
+        }
+    }
+
+    /// <summary>Loads the baseline the options name for this model, if any.</summary>
+    /// <exception cref="BaselineFormatException">The file is corrupt or does not match the model.</exception>
+    internal void ApplyConfiguredBaseline(ModelMonitoringOptions options)
+    {
+        if (options.Baselines.TryGetValue(Name, out string? path) && !string.IsNullOrWhiteSpace(path))
+        {
+            SetReference(BaselineProfile.Load(path), source: path);
+        }
+    }
+
+    internal static void ApplyConfiguredBaselines(ModelMonitoringOptions options)
+    {
+        var problems = new List<string>();
+        foreach (ModelMonitor monitor in s_monitors.Values)
+        {
+            try
+            {
+                monitor.ApplyConfiguredBaseline(options);
+            }
+            catch (Exception exception) when (exception is BaselineFormatException or IOException or UnauthorizedAccessException)
+            {
+                problems.Add(exception.Message);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new BaselineFormatException(string.Join(Environment.NewLine, problems));
+        }
+    }
+
+    private ModelDriftReport? EvaluateDrift(FeatureWindowSnapshot snapshot, BaselineProfile reference)
+    {
+        if (snapshot.Profiles is null || snapshot.Rows == 0)
+        {
+            return null;
+        }
+
+        ModelMonitoringOptions options = ModelMonitoringRuntime.Options;
+        var inputs = new List<ColumnDriftResult>();
+        var predictions = new List<ColumnDriftResult>();
+        foreach (FeatureProfile current in snapshot.Profiles)
+        {
+            FeatureInfo feature = _features.First(f => f.Name == current.Name);
+            FeatureProfile? baseline = reference.Find(current.Name);
+            if (baseline is null || baseline.Count == 0 || current.Count == 0)
+            {
+                continue; // nothing to compare: an all-missing window or a feature the baseline lacks
+            }
+
+            var settings = new ColumnDriftSettings(
+                feature.DriftMethod != DriftMethod.Auto ? feature.DriftMethod : options.DriftMethod,
+                !double.IsNaN(feature.DriftThreshold) ? feature.DriftThreshold : options.DriftThreshold);
+            try
+            {
+                ColumnDriftResult result = SketchDriftEngine.EvaluateColumn(baseline, current, settings);
+                (feature.IsPrediction ? predictions : inputs).Add(result);
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+            {
+                RecordMonitoringFailure($"evaluating drift of feature '{current.Name}'", exception);
+            }
+        }
+
+        return new ModelDriftReport(
+            Name,
+            snapshot.Start,
+            snapshot.End,
+            snapshot.Rows,
+            reference.RowCount,
+            DatasetDriftResult.FromColumns(inputs, options.DatasetDriftShare),
+            DatasetDriftResult.FromColumns(predictions, options.DatasetDriftShare));
+    }
+
     private void Publish(List<FeatureWindowSnapshot> closed)
     {
         foreach (FeatureWindowSnapshot snapshot in closed)
         {
             Volatile.Write(ref _lastClosedWindow, snapshot);
+            try
+            {
+                PublishDrift(snapshot);
+            }
+            catch (Exception exception)
+            {
+                RecordMonitoringFailure("evaluating drift", exception);
+            }
+
             try
             {
                 ILogger logger = Logger;
@@ -284,6 +420,94 @@ public sealed class ModelMonitor
                 RecordMonitoringFailure("publishing a closed window", exception);
             }
         }
+    }
+
+    private void PublishDrift(FeatureWindowSnapshot snapshot)
+    {
+        BaselineProfile? reference = Reference;
+        if (reference is null)
+        {
+            if (snapshot.Profiles is null || snapshot.Rows == 0)
+            {
+                return;
+            }
+
+            // No baseline: the first window is the reference.
+            reference = new BaselineProfile(snapshot.Profiles, Name, snapshot.Rows, snapshot.End);
+            Volatile.Write(ref _reference, reference);
+            ILogger referenceLogger = Logger;
+            if (referenceLogger.IsEnabled(LogLevel.Information))
+            {
+                using (referenceLogger.BeginScope(LogScope))
+                {
+                    MonitoringLog.ReferenceFromFirstWindow(referenceLogger, Name, snapshot.Rows);
+                }
+            }
+
+            return;
+        }
+
+        ModelDriftReport? report = EvaluateDrift(snapshot, reference);
+        if (report is null)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _latestDrift, report);
+        ILogger logger = Logger;
+        string drifted = string.Join(", ", report.Features.Columns.Concat(report.Prediction.Columns).Where(c => c.Drift).Select(c => $"{c.Name} ({c.MethodName} {c.Score:G4})"));
+        using (logger.BeginScope(LogScope))
+        {
+            if (report.Drift || report.PredictionDrift)
+            {
+                MonitoringLog.DriftDetected(logger, Name, report.Features.DriftedColumns, report.Features.ColumnCount, report.Features.Share, report.PredictionDrift, report.Rows, drifted);
+            }
+            else if (logger.IsEnabled(LogLevel.Information))
+            {
+                MonitoringLog.NoDrift(logger, Name, report.Features.DriftedColumns, report.Features.ColumnCount, report.Features.Share, report.Rows);
+            }
+        }
+
+        DriftEvaluated?.Invoke(this, report);
+    }
+
+    internal static IEnumerable<Measurement<double>> ObserveDrift(DriftStatistic statistic)
+    {
+        var measurements = new List<Measurement<double>>();
+        foreach (ModelMonitor monitor in s_monitors.Values)
+        {
+            if (monitor.LatestDrift is not { } report)
+            {
+                continue;
+            }
+
+            var model = new KeyValuePair<string, object?>("model", monitor.Name);
+            switch (statistic)
+            {
+                case DriftStatistic.FeatureScore or DriftStatistic.FeatureDetected:
+                    foreach (ColumnDriftResult column in report.Features.Columns.Concat(report.Prediction.Columns))
+                    {
+                        double value = statistic == DriftStatistic.FeatureScore ? column.Score : column.Drift ? 1 : 0;
+                        measurements.Add(new Measurement<double>(value, model, new("feature", column.Name), new("method", column.MethodName)));
+                    }
+
+                    break;
+                case DriftStatistic.ModelShare:
+                    measurements.Add(new Measurement<double>(report.Features.Share, model));
+                    break;
+                case DriftStatistic.ModelDetected:
+                    measurements.Add(new Measurement<double>(report.Drift ? 1 : 0, model));
+                    break;
+                case DriftStatistic.PredictionShare:
+                    measurements.Add(new Measurement<double>(report.Prediction.Share, model));
+                    break;
+                case DriftStatistic.PredictionDetected:
+                    measurements.Add(new Measurement<double>(report.PredictionDrift ? 1 : 0, model));
+                    break;
+            }
+        }
+
+        return measurements;
     }
 
     internal static IEnumerable<Measurement<long>> ObservePredictions()
@@ -364,4 +588,27 @@ public readonly record struct PredictionCounts(long Successes, long Errors, long
 {
     /// <summary>All predictions.</summary>
     public long Total => Successes + Errors + Canceled;
+}
+
+/// <summary>How a model's latest window compares with its reference.</summary>
+/// <param name="Model">The model's name.</param>
+/// <param name="WindowStart">When the compared window opened.</param>
+/// <param name="WindowEnd">When it closed.</param>
+/// <param name="Rows">Rows in the window.</param>
+/// <param name="ReferenceRows">Rows the reference was built from.</param>
+/// <param name="Features">Drift of each input feature and of the inputs as a dataset.</param>
+/// <param name="Prediction">Drift of the prediction (each captured part of it) and of the prediction as a whole.</param>
+public sealed record ModelDriftReport(string Model, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, long Rows, long ReferenceRows, DatasetDriftResult Features, DatasetDriftResult Prediction)
+{
+    /// <summary>Whether the inputs drifted: the share of drifted input features reached the dataset threshold.</summary>
+    public bool Drift => Features.Drift;
+
+    /// <summary>Whether the prediction drifted.</summary>
+    public bool PredictionDrift => Prediction.Drift;
+
+    /// <summary>The result of one feature (input or prediction) by name.</summary>
+    /// <exception cref="KeyNotFoundException">No such feature was compared; the message lists those that were.</exception>
+    public ColumnDriftResult this[string feature] =>
+        Features.Columns.Concat(Prediction.Columns).FirstOrDefault(c => c.Name == feature)
+        ?? throw new KeyNotFoundException($"Feature '{feature}' of model '{Model}' was not compared. Compared: {string.Join(", ", Features.Columns.Concat(Prediction.Columns).Select(c => c.Name))}.");
 }

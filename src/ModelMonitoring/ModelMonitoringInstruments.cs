@@ -43,6 +43,24 @@ public static class ModelMonitoringInstruments
     /// <summary>Gauge: maximum of a numerical feature in its current window; tags <c>model</c>, <c>feature</c>.</summary>
     public const string FeatureWindowMax = "ml.feature.window.max";
 
+    /// <summary>Gauge: drift score of a feature or prediction in the last window; tags <c>model</c>, <c>feature</c>, <c>method</c> (ks, psi...).</summary>
+    public const string FeatureDriftScore = "ml.feature.drift.score";
+
+    /// <summary>Gauge: 1 when the feature drifted in the last window, else 0; tags <c>model</c>, <c>feature</c>, <c>method</c>.</summary>
+    public const string FeatureDriftDetected = "ml.feature.drift.detected";
+
+    /// <summary>Gauge: share of the model's input features that drifted in the last window; tag <c>model</c>.</summary>
+    public const string ModelDriftShare = "ml.model.drift.share";
+
+    /// <summary>Gauge: 1 when the model's inputs drifted (share at or above the threshold), else 0; tag <c>model</c>.</summary>
+    public const string ModelDriftDetected = "ml.model.drift.detected";
+
+    /// <summary>Gauge: share of the prediction's parts that drifted in the last window; tag <c>model</c>.</summary>
+    public const string PredictionDriftShare = "ml.model.prediction.drift.share";
+
+    /// <summary>Gauge: 1 when the prediction drifted, else 0; tag <c>model</c>.</summary>
+    public const string PredictionDriftDetected = "ml.model.prediction.drift.detected";
+
     /// <summary>Latency histogram bucket boundaries, in seconds: 100 µs to 10 s.</summary>
     public static IReadOnlyList<double> DurationBuckets { get; } =
         [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -70,6 +88,12 @@ public static class ModelMonitoringInstruments
         Meter.CreateObservableGauge(FeatureWindowCount, () => ModelMonitor.ObserveFeatures(FeatureStatistic.WindowCount), unit: "{value}", description: "Values in the feature's current window.");
         Meter.CreateObservableGauge(FeatureWindowMean, () => ModelMonitor.ObserveFeatureDoubles(FeatureStatistic.WindowMean), description: "Mean of the numerical feature in its current window.");
         Meter.CreateObservableGauge(FeatureWindowMin, () => ModelMonitor.ObserveFeatureDoubles(FeatureStatistic.WindowMin), description: "Minimum of the numerical feature in its current window.");
+        Meter.CreateObservableGauge(FeatureDriftScore, () => ModelMonitor.ObserveDrift(DriftStatistic.FeatureScore), description: "Drift score of the feature in the last window: a p-value for ks, chisquare and z, otherwise a distance.");
+        Meter.CreateObservableGauge(FeatureDriftDetected, () => ModelMonitor.ObserveDrift(DriftStatistic.FeatureDetected), description: "1 when the feature drifted in the last window.");
+        Meter.CreateObservableGauge(ModelDriftShare, () => ModelMonitor.ObserveDrift(DriftStatistic.ModelShare), description: "Share of the model's input features that drifted in the last window.");
+        Meter.CreateObservableGauge(ModelDriftDetected, () => ModelMonitor.ObserveDrift(DriftStatistic.ModelDetected), description: "1 when the model's inputs drifted in the last window.");
+        Meter.CreateObservableGauge(PredictionDriftShare, () => ModelMonitor.ObserveDrift(DriftStatistic.PredictionShare), description: "Share of the prediction's parts that drifted in the last window.");
+        Meter.CreateObservableGauge(PredictionDriftDetected, () => ModelMonitor.ObserveDrift(DriftStatistic.PredictionDetected), description: "1 when the prediction drifted in the last window.");
         Meter.CreateObservableGauge(FeatureWindowMax, () => ModelMonitor.ObserveFeatureDoubles(FeatureStatistic.WindowMax), description: "Maximum of the numerical feature in its current window.");
     }
 
@@ -77,6 +101,16 @@ public static class ModelMonitoringInstruments
     internal static void EnsureCreated()
     {
     }
+}
+
+internal enum DriftStatistic
+{
+    FeatureScore,
+    FeatureDetected,
+    ModelShare,
+    ModelDetected,
+    PredictionShare,
+    PredictionDetected,
 }
 
 internal enum FeatureStatistic

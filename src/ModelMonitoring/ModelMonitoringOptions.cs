@@ -21,6 +21,27 @@ public sealed class ModelMonitoringOptions
     /// <summary>A feature window closes after this many captured rows. Default 10,000.</summary>
     public int WindowSize { get; set; } = 10_000;
 
+    /// <summary>
+    /// When no baseline is set, the model's first window becomes the drift reference; it closes after this many rows.
+    /// Zero (the default) means <see cref="WindowSize"/>.
+    /// </summary>
+    public int ReferenceSize { get; set; }
+
+    /// <summary>
+    /// Baseline profiles (written by <c>mlmon baseline</c>) by model name. A model with a baseline compares every window
+    /// with it; one without uses its first window. A missing, corrupt or mismatched file is an error naming the file.
+    /// </summary>
+    public Dictionary<string, string> Baselines { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The drift method for features that do not choose one with <c>[Feature(DriftMethod = ...)]</c>. Default: Evidently's choice per feature.</summary>
+    public DriftMethod DriftMethod { get; set; } = DriftMethod.Auto;
+
+    /// <summary>The drift threshold for features that do not choose one. Default: the method's own.</summary>
+    public double? DriftThreshold { get; set; }
+
+    /// <summary>The share of drifted features at which a model's dataset drifts. Default 0.5, as Evidently.</summary>
+    public double DatasetDriftShare { get; set; } = 0.5;
+
     /// <summary>A feature window closes after this much time, even when it is not full. Default 5 minutes.</summary>
     public TimeSpan WindowDuration { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -44,6 +65,33 @@ public sealed class ModelMonitoringOptions
             errors.Add($"{SectionName}:{nameof(WindowSize)} must be at least 1 (was {WindowSize}).");
         }
 
+        if (ReferenceSize < 0)
+        {
+            errors.Add($"{SectionName}:{nameof(ReferenceSize)} must be zero (same as WindowSize) or positive (was {ReferenceSize}).");
+        }
+
+        if (DriftThreshold is { } threshold && (double.IsNaN(threshold) || threshold < 0))
+        {
+            errors.Add($"{SectionName}:{nameof(DriftThreshold)} must be a non-negative number (was {threshold}).");
+        }
+
+        if (double.IsNaN(DatasetDriftShare) || DatasetDriftShare <= 0 || DatasetDriftShare > 1)
+        {
+            errors.Add($"{SectionName}:{nameof(DatasetDriftShare)} must be greater than 0 and at most 1 (was {DatasetDriftShare}).");
+        }
+
+        foreach ((string model, string path) in Baselines)
+        {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                errors.Add($"{SectionName}:{nameof(Baselines)}:{model} must be the path of a baseline file.");
+            }
+            else if (!File.Exists(path))
+            {
+                errors.Add($"{SectionName}:{nameof(Baselines)}:{model}: baseline file '{Path.GetFullPath(path)}' does not exist.");
+            }
+        }
+
         if (WindowDuration <= TimeSpan.Zero)
         {
             errors.Add($"{SectionName}:{nameof(WindowDuration)} must be positive (was {WindowDuration}).");
@@ -62,5 +110,10 @@ public sealed class ModelMonitoringOptions
         return errors;
     }
 
-    internal ModelMonitoringOptions Clone() => (ModelMonitoringOptions)MemberwiseClone();
+    internal ModelMonitoringOptions Clone()
+    {
+        var clone = (ModelMonitoringOptions)MemberwiseClone();
+        clone.Baselines = new Dictionary<string, string>(Baselines, StringComparer.Ordinal);
+        return clone;
+    }
 }

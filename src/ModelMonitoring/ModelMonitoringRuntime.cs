@@ -44,6 +44,7 @@ public static class ModelMonitoringRuntime
 
     /// <summary>Replaces the options after validating them.</summary>
     /// <exception cref="ArgumentException">A setting is invalid; the message names each one.</exception>
+    /// <exception cref="Sketches.BaselineFormatException">A configured baseline is corrupt or does not match its model; the message names the file.</exception>
     public static void Configure(ModelMonitoringOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -53,6 +54,7 @@ public static class ModelMonitoringRuntime
             throw new ArgumentException("Invalid ModelMonitoring options: " + string.Join(" ", errors), nameof(options));
         }
 
+        ModelMonitor.ApplyConfiguredBaselines(options);
         s_options = options.Clone();
         Interlocked.Increment(ref s_configurationVersion);
         MonitoringWorker.Signal();

@@ -1,3 +1,6 @@
+using ModelMonitoring.Sketches;
+using ModelMonitoring.Statistics;
+
 namespace ModelMonitoring.Runtime;
 
 /// <summary>
@@ -9,15 +12,16 @@ internal sealed class FeatureWindow
     public const string OverflowCategory = "[overflow]";
 
     private readonly FeatureInfo[] _features;
-    private readonly int _windowSize;
+    private int _windowSize;
     private readonly TimeProvider _timeProvider;
     private readonly string _model;
 
-    public FeatureWindow(string model, FeatureInfo[] features, ModelMonitoringOptions options, TimeProvider timeProvider)
+    public FeatureWindow(string model, FeatureInfo[] features, ModelMonitoringOptions options, TimeProvider timeProvider, bool isReferenceWindow)
     {
         _model = model;
         _features = features;
-        _windowSize = options.WindowSize;
+        _windowSize = isReferenceWindow && options.ReferenceSize > 0 ? options.ReferenceSize : options.WindowSize;
+        RegularSize = options.WindowSize;
         WindowDuration = options.WindowDuration;
         _timeProvider = timeProvider;
         Start = timeProvider.GetUtcNow();
@@ -30,6 +34,9 @@ internal sealed class FeatureWindow
     public IReadOnlyList<FeatureInfo> Features => _features;
 
     public DateTimeOffset Start { get; private set; }
+
+    /// <summary>The size of windows after the reference window.</summary>
+    public int RegularSize { get; }
 
     public TimeSpan WindowDuration { get; }
 
@@ -54,15 +61,19 @@ internal sealed class FeatureWindow
         }
     }
 
-    public FeatureWindowSnapshot Snapshot()
+    public FeatureWindowSnapshot Snapshot(bool withProfiles = false)
     {
         DateTimeOffset now = _timeProvider.GetUtcNow();
-        return new FeatureWindowSnapshot(_model, Start, now, Rows, _features.Select(f => f.Snapshot()).ToArray());
+        return new FeatureWindowSnapshot(_model, Start, now, Rows, _features.Select(f => f.Snapshot()).ToArray())
+        {
+            Profiles = withProfiles ? _features.Where(f => f.Profile is not null).Select(f => f.Profile!.Clone()).ToArray() : null,
+        };
     }
 
     public FeatureWindowSnapshot Close()
     {
-        FeatureWindowSnapshot snapshot = Snapshot();
+        FeatureWindowSnapshot snapshot = Snapshot(withProfiles: true);
+        _windowSize = RegularSize;
         foreach (FeatureInfo feature in _features)
         {
             feature.ResetWindow();
@@ -80,9 +91,13 @@ internal sealed class FeatureInfo
     private readonly Dictionary<string, long> _categories = new(StringComparer.Ordinal);
     private readonly Dictionary<double, string> _numberLabels = [];
 
-    public FeatureInfo(string name, FeatureKind kind, bool isSensitive, int maxCategories, DriftMethod driftMethod, double driftThreshold)
+    public FeatureInfo(string name, FeatureKind kind, bool isSensitive, int maxCategories, DriftMethod driftMethod, double driftThreshold, bool isPrediction)
     {
         Name = name;
+        IsPrediction = isPrediction;
+
+        // Sensitive values are never profiled: only their presence is counted.
+        Profile = isSensitive ? null : new FeatureProfile(name, kind == FeatureKind.Numerical ? ColumnType.Numerical : ColumnType.Categorical, maxCategories);
         Kind = kind;
         IsSensitive = isSensitive;
         MaxCategories = maxCategories;
@@ -92,6 +107,11 @@ internal sealed class FeatureInfo
     }
 
     public string Name { get; }
+
+    public bool IsPrediction { get; }
+
+    /// <summary>The current window's sketch (quantiles or bounded category counts) for drift; null for sensitive features.</summary>
+    public FeatureProfile? Profile { get; }
 
     public FeatureKind Kind { get; }
 
@@ -125,6 +145,7 @@ internal sealed class FeatureInfo
         {
             TotalMissing++;
             WindowMissing++;
+            Profile?.AddMissing();
             return;
         }
 
@@ -145,9 +166,11 @@ internal sealed class FeatureInfo
             }
 
             CountCategory(label);
+            Profile?.Add(label);
             return;
         }
 
+        Profile?.Add(value);
         WindowSum += value;
         if (value < WindowMin)
         {
@@ -168,12 +191,14 @@ internal sealed class FeatureInfo
         {
             TotalMissing++;
             WindowMissing++;
+            Profile?.AddMissing();
             return;
         }
 
         TotalValues++;
         WindowCount++;
         CountCategory(value);
+        Profile?.Add(value);
     }
 
     private void CountCategory(string value)
@@ -201,6 +226,7 @@ internal sealed class FeatureInfo
         WindowMin = double.PositiveInfinity;
         WindowMax = double.NegativeInfinity;
         _categories.Clear();
+        Profile?.Reset();
     }
 
     public FeatureStatistics Snapshot() => new(

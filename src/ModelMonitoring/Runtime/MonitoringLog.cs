@@ -19,6 +19,15 @@ internal static partial class MonitoringLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Window of model {Model} closed: {Rows} rows from {WindowStart:O} to {WindowEnd:O}")]
     public static partial void WindowClosed(ILogger logger, string model, long rows, DateTimeOffset windowStart, DateTimeOffset windowEnd);
 
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Drift in model {Model}: {DriftedFeatures} of {Features} input features drifted (share {DriftShare:F2}), prediction drift {PredictionDrift}, over {Rows} rows: {DriftedList}")]
+    public static partial void DriftDetected(ILogger logger, string model, int driftedFeatures, int features, double driftShare, bool predictionDrift, long rows, string driftedList);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "No drift in model {Model}: {DriftedFeatures} of {Features} input features drifted (share {DriftShare:F2}) over {Rows} rows")]
+    public static partial void NoDrift(ILogger logger, string model, int driftedFeatures, int features, double driftShare, long rows);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Model {Model} has no baseline: its first window of {Rows} rows is now the drift reference")]
+    public static partial void ReferenceFromFirstWindow(ILogger logger, string model, long rows);
+
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Two model types use the model name {Model}: {FirstType} and {SecondType}; their metrics are merged under one name")]
     public static partial void DuplicateModelName(ILogger logger, string model, string firstType, string secondType);
 }
