@@ -226,4 +226,25 @@ public sealed class CliTests : IDisposable
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
         Assert.DoesNotMatch(new System.Text.RegularExpressions.Regex("https?:", System.Text.RegularExpressions.RegexOptions.IgnoreCase), html);
     }
+
+    [Fact]
+    public async Task Numbers_on_the_command_line_and_in_the_output_ignore_the_machine_culture()
+    {
+        var previous = Thread.CurrentThread.CurrentCulture;
+        Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            (int _, string stdout, string stderr) = await CliRunner.RunAsync(
+                "drift", "-r", Golden("small_drift", "reference.csv"), "-c", Golden("small_drift", "current.csv"), "--format", "json", "--threshold", "0.2");
+
+            Assert.Empty(stderr);
+            using JsonDocument doc = JsonDocument.Parse(stdout);
+            Assert.Equal(0.2, doc.RootElement.GetProperty("columns")[0].GetProperty("threshold").GetDouble());
+            Assert.Equal(0.3405950587590514, doc.RootElement.GetProperty("columns")[4].GetProperty("score").GetDouble(), 1e-9);
+        }
+        finally
+        {
+            Thread.CurrentThread.CurrentCulture = previous;
+        }
+    }
 }

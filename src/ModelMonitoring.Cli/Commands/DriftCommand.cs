@@ -60,6 +60,19 @@ internal static class DriftCommand
         {
             Description = "The drift threshold for the columns the method applies to (all columns with auto): a p-value for ks, chisquare and z (drift below it), a distance otherwise (drift at or above it).",
             HelpName = "value",
+
+            // Invariant culture, whatever the machine's locale (the default parser uses the current culture).
+            CustomParser = result =>
+            {
+                string token = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
+                if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                {
+                    return value;
+                }
+
+                result.AddError($"--threshold: '{token}' is not a number; write it with a decimal point, such as 0.05 or 0.2.");
+                return null;
+            },
         };
         var engine = new Option<string?>("--engine")
         {

@@ -45,8 +45,8 @@ internal sealed class HtmlReportWriter : IReportWriter
             .Append("<p class=\"verdict\">").Append(d.Drift ? "Dataset drift detected" : "No dataset drift").Append("</p>\n")
             .Append("<p><strong>").Append(d.DriftedColumns.ToString(CultureInfo.InvariantCulture)).Append("</strong> of <strong>")
             .Append(d.ColumnCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> columns drifted (share ")
-            .Append(E(d.Share.ToString("P1", CultureInfo.InvariantCulture))).Append("; the dataset drifts at ")
-            .Append(E(report.DriftShare.ToString("P0", CultureInfo.InvariantCulture))).Append(").</p>\n")
+            .Append(E(TableReportWriter.Percent(d.Share))).Append("; the dataset drifts at ")
+            .Append(E(TableReportWriter.Percent(report.DriftShare))).Append(").</p>\n")
             .Append("<dl>\n")
             .Append("<dt>Reference</dt><dd>").Append(E(report.Reference)).Append(" (").Append(report.ReferenceRows.ToString("N0", CultureInfo.InvariantCulture)).Append(" rows)</dd>\n")
             .Append("<dt>Current</dt><dd>").Append(E(report.Current)).Append(" (").Append(report.CurrentRows.ToString("N0", CultureInfo.InvariantCulture)).Append(" rows)</dd>\n")
@@ -125,7 +125,7 @@ internal sealed class HtmlReportWriter : IReportWriter
             .Append("<line x1=\"").Append(PlotLeft).Append("\" y1=\"").Append(PlotTop).Append("\" x2=\"").Append(PlotLeft)
             .Append("\" y2=\"").Append(N(baseline)).Append("\" class=\"axis\"/>\n")
             .Append("<text x=\"").Append(PlotLeft - 4).Append("\" y=\"").Append(PlotTop + 8).Append("\" class=\"tick\" text-anchor=\"end\">")
-            .Append(E(max.ToString("P0", CultureInfo.InvariantCulture))).Append("</text>\n")
+            .Append(E(TableReportWriter.Percent(max))).Append("</text>\n")
             .Append("<text x=\"").Append(PlotLeft - 4).Append("\" y=\"").Append(N(baseline)).Append("\" class=\"tick\" text-anchor=\"end\">0</text>\n");
 
         int labelEvery = Math.Max(1, (int)Math.Ceiling(bars / 10.0));
@@ -151,7 +151,7 @@ internal sealed class HtmlReportWriter : IReportWriter
         double height = Math.Max(0, fraction * plotHeight);
         html.Append("<rect x=\"").Append(N(x)).Append("\" y=\"").Append(N(baseline - height)).Append("\" width=\"").Append(N(width))
             .Append("\" height=\"").Append(N(height)).Append("\" fill=\"").Append(color).Append("\" class=\"bar ").Append(side).Append("\">")
-            .Append("<title>").Append(side).Append(", ").Append(E(label)).Append(": ").Append(E(share.ToString("P2", CultureInfo.InvariantCulture))).Append("</title></rect>\n");
+            .Append("<title>").Append(side).Append(", ").Append(E(label)).Append(": ").Append(E((share * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%")).Append("</title></rect>\n");
     }
 
     private static string TypeName(ColumnType type) => type == ColumnType.Numerical ? "numerical" : "categorical";

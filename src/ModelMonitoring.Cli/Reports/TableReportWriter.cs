@@ -39,13 +39,17 @@ internal sealed class TableReportWriter(bool colors, int? width) : IReportWriter
         string verdict = d.Drift ? "[bold red]Dataset drift detected[/]" : "[green]No dataset drift[/]";
         console.MarkupLine(
             $"{verdict}: {d.DriftedColumns} of {d.ColumnCount} columns drifted " +
-            $"({d.Share.ToString("P1", CultureInfo.InvariantCulture)}; the dataset drifts at {report.DriftShare.ToString("P0", CultureInfo.InvariantCulture)}). " +
-            $"Engine: {Markup.Escape(report.Engine)}; rows: {report.ReferenceRows} reference, {report.CurrentRows} current.");
+            $"({Percent(d.Share)}; the dataset drifts at {Percent(report.DriftShare)}).");
+        console.MarkupLine(
+            string.Create(CultureInfo.InvariantCulture, $"Engine: {Markup.Escape(report.Engine)}; rows: {report.ReferenceRows:N0} reference, {report.CurrentRows:N0} current."));
     }
 
     /// <summary>Formats a score for reading: four significant digits, exponent for very small p-values.</summary>
     internal static string FormatScore(double value) =>
         double.IsFinite(value) ? value.ToString("G4", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A share as a percentage: 0.35 -> "35%", 0.8571 -> "85.7%".</summary>
+    internal static string Percent(double share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>A Spectre console over a writer, with colours only when asked.</summary>
     internal static IAnsiConsole CreateConsole(TextWriter output, bool colors, int? width)
