@@ -36,17 +36,24 @@ fi
 log "running tests"
 dotnet test Instrumentation.sln --no-build -c Debug -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" 2>&1 | tee "$results/test.log" \
-  | grep -E "^\s*(Passed|Failed|Skipped) |Passed!|Failed!|error" || true
+  | grep -E "^\s*Failed |Total tests|Failed:|error" || true
 status=${PIPESTATUS[0]}
 
-# --- The summary line, from the per-project summaries dotnet test printed -----------------------------------------
-read -r passed failed skipped < <(grep -E "(Passed|Failed)!\s+-\s+Failed:" "$results/test.log" \
-  | sed -E 's/.*Failed:\s+([0-9]+), Passed:\s+([0-9]+), Skipped:\s+([0-9]+).*/\2 \1 \3/' \
-  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
-projects=$(grep -cE "(Passed|Failed)!\s+-\s+Failed:" "$results/test.log")
+# --- The summary line, from the TRX result files (one per test project) -------------------------------------------
+counter() { # sum of one <Counters> attribute over every TRX file
+  cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" | awk '{s+=$1} END {print s+0}'
+}
+passed=$(counter passed)
+failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
+skipped=$(counter notExecuted)
+projects=$(ls "$results"/*.trx 2>/dev/null | wc -l)
+expected=$(ls tests/*/*.csproj | xargs grep -l "Microsoft.NET.Test.Sdk" | wc -l)
+if [ "$projects" -lt "$expected" ]; then
+  echo "Only $projects of $expected test projects produced results (a test host crashed?); see $results/test.log" >&2
+  failed=$((failed + expected - projects))
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-  # dotnet test failed without a failed test: a test host crashed or a project did not run.
-  echo "dotnet test exited with $status although no test failed ($projects test projects reported); see $results/test.log" >&2
+  echo "dotnet test exited with $status although no test failed; see $results/test.log" >&2
   failed=1
 fi
 
