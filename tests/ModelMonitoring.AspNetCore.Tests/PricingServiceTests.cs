@@ -53,6 +53,33 @@ public sealed class PricingServiceTests
     }
 
     [Fact]
+    public async Task Drift_gauges_appear_at_metrics_once_a_shifted_window_closes()
+    {
+        const int Window = 60;
+        await using PricingServiceProcess service = await PricingServiceProcess.StartAsync("--ModelMonitoring:WindowSize=" + Window);
+
+        // The first window is the reference (no baseline configured); the second one is shifted in area and energy rating.
+        for (int i = 0; i < 2 * Window; i++)
+        {
+            bool shifted = i >= Window;
+            using HttpResponseMessage response = await service.Client.PostAsJsonAsync("predict",
+                Request(area: shifted ? 200 + (i % Window) : 40 + (i % Window), energyRating: shifted ? "F" : "B"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        IReadOnlyList<PrometheusSample> metrics = await ScrapeAsync(service);
+
+        PrometheusSample areaDetected = Assert.Single(metrics, s => s.Name == "ml_feature_drift_detected" && s.Has("model", "pricing") && s.Has("feature", "area"));
+        Assert.Equal(1, areaDetected.Value);
+        Assert.Contains(metrics, s => s.Name == "ml_feature_drift_score" && s.Has("feature", "area") && s.Labels.ContainsKey("method"));
+        Assert.Equal(1, Assert.Single(metrics, s => s.Name == "ml_feature_drift_detected" && s.Has("feature", "energy_rating")).Value);
+        Assert.Equal(0, Assert.Single(metrics, s => s.Name == "ml_feature_drift_detected" && s.Has("feature", "rooms")).Value);
+        Assert.Contains(metrics, s => s.Name == "ml_model_drift_share" && s.Has("model", "pricing") && s.Value > 0);
+        Assert.Contains(metrics, s => s.Name == "ml_model_prediction_drift_detected" && s.Has("model", "pricing"));
+        Assert.DoesNotContain(metrics, s => s.Name.StartsWith("ml_feature_drift", StringComparison.Ordinal) && s.Has("feature", "customer_email"));
+    }
+
+    [Fact]
     public async Task A_model_failure_is_a_500_for_the_client_and_an_error_in_the_metrics()
     {
         await using PricingServiceProcess service = await PricingServiceProcess.StartAsync();
