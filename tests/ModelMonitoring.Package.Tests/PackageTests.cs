@@ -1,0 +1,231 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace ModelMonitoring.Package.Tests;
+
+/// <summary>
+/// Packs ModelMonitoring and ModelMonitoring.AspNetCore to a temporary feed with a version used nowhere else, then
+/// builds and runs a fresh console project outside the solution that references ModelMonitoring by that version:
+/// the package alone must bring the runtime, the generator (calls are intercepted and counted), the analyzer and the
+/// interceptors namespace.
+/// </summary>
+public sealed class PackageTests : IDisposable
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
+
+    // A version no other build uses, so a stale package in the NuGet cache is never picked up; its cache entries are
+    // removed afterwards.
+    private readonly string _version = "0.0.1-packagetest." + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "mmon-package-" + Guid.NewGuid().ToString("N"));
+
+    private string Feed => Path.Combine(_root, "feed");
+
+    private string Consumer => Path.Combine(_root, "consumer");
+
+    public void Dispose()
+    {
+        foreach (var id in new[] { "modelmonitoring", "modelmonitoring.aspnetcore" })
+        {
+            var idFolder = Path.Combine(DotnetCli.GlobalPackagesFolder, id);
+            TryDelete(Path.Combine(idFolder, _version.ToLowerInvariant()));
+            if (Directory.Exists(idFolder) && !Directory.EnumerateFileSystemEntries(idFolder).Any())
+            {
+                TryDelete(idFolder);
+            }
+        }
+
+        TryDelete(_root);
+    }
+
+    [Fact]
+    public async Task A_fresh_project_referencing_the_package_is_monitored_and_analyzed()
+    {
+        Directory.CreateDirectory(Feed);
+        await PackAsync("src/ModelMonitoring/ModelMonitoring.csproj");
+        await PackAsync("src/ModelMonitoring.AspNetCore/ModelMonitoring.AspNetCore.csproj");
+
+        AssertPackageLayout();
+        AssertAspNetCoreDependsOnModelMonitoring();
+
+        WriteConsumer();
+        var (buildExit, buildOutput) = await DotnetCli.RunAsync(
+            Consumer, CommandTimeout, "build", "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-v:minimal");
+        Assert.True(buildExit == 0, "The consumer did not build:\n" + buildOutput);
+
+        // The analyzer came with the package.
+        var program = Regex.Escape(Path.Combine(Consumer, "Program.cs"));
+        Assert.True(
+            Regex.IsMatch(buildOutput, program + @"\(\d+,\d+\): warning MMON001: 'Unwatched'"),
+            "MMON001 is missing from the consumer's build output:\n" + buildOutput);
+        Assert.DoesNotContain("MMON008", buildOutput, StringComparison.Ordinal);
+
+        var (runExit, runOutput) = await DotnetCli.RunAsync(
+            Consumer, CommandTimeout, "exec", Path.Combine(Consumer, "bin", "Debug", "net10.0", "Consumer.dll"));
+        Assert.True(runExit == 0, "The consumer failed:\n" + runOutput);
+
+        // Three calls of Predict were intercepted: counted by the generated code and read from the meter.
+        var lines = runOutput.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Contains("predictions=3", lines);
+        Assert.Contains("durations=3", lines);
+        Assert.Contains("registered=True", lines);
+    }
+
+    private async Task PackAsync(string project)
+    {
+        var (exitCode, output) = await DotnetCli.RunAsync(
+            DotnetCli.RepositoryRoot,
+            CommandTimeout,
+            "pack",
+            project,
+            "-c",
+            "Release",
+            "-o",
+            Feed,
+            "-p:PackageVersion=" + _version,
+            "-nologo",
+            "-nodeReuse:false");
+        Assert.True(exitCode == 0, $"dotnet pack {project} failed:\n{output}");
+    }
+
+    private void AssertPackageLayout()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(Feed, $"ModelMonitoring.{_version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("lib/net10.0/ModelMonitoring.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/ModelMonitoring.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/ModelMonitoring.Analyzers.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/ModelMonitoring.Analyzers.CodeFixes.dll", entries);
+        Assert.Contains("build/ModelMonitoring.props", entries);
+        Assert.Contains("buildTransitive/ModelMonitoring.props", entries);
+
+        // The Roslyn components are not in lib/ and are not package dependencies.
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
+        var dependencies = ReadNuspec(package).Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("ModelMonitoring", StringComparison.Ordinal) || d.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+    }
+
+    private void AssertAspNetCoreDependsOnModelMonitoring()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(Feed, $"ModelMonitoring.AspNetCore.{_version}.nupkg"));
+        var dependency = ReadNuspec(package).Descendants()
+            .Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "ModelMonitoring");
+        Assert.Equal(_version, (string?)dependency.Attribute("version"));
+
+        // Nothing of ModelMonitoring is excluded: the generator, analyzer and props reach AspNetCore's users too.
+        Assert.Null(dependency.Attribute("exclude"));
+    }
+
+    private static XDocument ReadNuspec(ZipArchive package)
+    {
+        using var stream = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return XDocument.Load(stream);
+    }
+
+    private void WriteConsumer()
+    {
+        Directory.CreateDirectory(Consumer);
+
+        // Nothing is inherited from above: no Directory.Build.props, no central package management.
+        File.WriteAllText(Path.Combine(Consumer, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(Consumer, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(Consumer, "Directory.Packages.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(Consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(Consumer, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+                <NuGetAudit>false</NuGetAudit>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="ModelMonitoring" Version="{_version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(Consumer, "Program.cs"), """
+            using System.Diagnostics.Metrics;
+            using ModelMonitoring;
+
+            long predictions = 0;
+            long durations = 0;
+            using var listener = new MeterListener();
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "ModelMonitoring"
+                    && instrument.Name is "ml.model.predictions" or "ml.model.prediction.duration")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "model" && (string?)tag.Value == "pricing")
+                    {
+                        predictions += value;
+                    }
+                }
+            });
+            listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref durations));
+            listener.Start();
+
+            var model = new PricingModel();
+            for (var i = 0; i < 3; i++)
+            {
+                model.Predict(new PricingRequest(80 + i, 3, "north"));
+            }
+
+            // Predictions are folded in the background; make them visible, then read the observable counter once.
+            ModelMonitoringRuntime.Flush();
+            listener.RecordObservableInstruments();
+            Console.WriteLine($"predictions={predictions}");
+            Console.WriteLine($"durations={Interlocked.Read(ref durations)}");
+            Console.WriteLine($"registered={ModelMonitor.TryGet("pricing", out _)}");
+
+            [MonitoredModel("pricing", Version = "1.0.0")]
+            public sealed class PricingModel
+            {
+                [DriftTracked]
+                public double Predict(PricingRequest request) => request.Area * 1000 + request.Rooms;
+            }
+
+            public sealed record PricingRequest(double Area, int Rooms, [property: Feature(MaxCategories = 10)] string Region);
+
+            public sealed class Unwatched
+            {
+                public bool Predict(double x) => x > 0;
+            }
+            """);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
