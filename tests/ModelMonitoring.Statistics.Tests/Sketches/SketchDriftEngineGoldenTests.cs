@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ModelMonitoring.Sketches;
+using ModelMonitoring.Statistics;
+using Xunit.Abstractions;
+
+namespace ModelMonitoring.Statistics.Tests.Sketches;
+
+/// <summary>
+/// The streaming engine's acceptance: on every golden case, profiles built from the CSV columns must agree with the
+/// exact engine (and with expected.json) on at least 95% of the drift flags, keep the KS statistic within 0.01 and
+/// Wasserstein, PSI and Jensen-Shannon within 5% relative.
+/// </summary>
+public sealed class SketchDriftEngineGoldenTests(ITestOutputHelper output)
+{
+    private const double KsStatisticTolerance = 0.01;
+    private const double RelativeTolerance = 0.05;
+
+    [Fact]
+    public void Sketch_engine_agrees_with_the_exact_engine_and_the_golden_results()
+    {
+        int columns = 0;
+        int flagsAgreeWithExact = 0;
+        int flagsAgreeWithExpected = 0;
+        var worst = new Dictionary<string, (double Error, string Where)>();
+        var failures = new List<string>();
+        var report = new StringBuilder();
+
+        foreach (string caseDirectory in GoldenDriftCases.CaseDirectories())
+        {
+            string caseName = Path.GetFileName(caseDirectory);
+            (DriftMethod forced, JsonElement expected) = GoldenDriftCases.ReadExpected(caseDirectory);
+            IReadOnlyList<ColumnSample> reference = GoldenDriftCases.ReadColumns(Path.Combine(caseDirectory, "reference.csv"));
+            IReadOnlyList<ColumnSample> current = GoldenDriftCases.ReadColumns(Path.Combine(caseDirectory, "current.csv"));
+            ColumnDriftSettings? settings = forced == DriftMethod.Auto ? null : new ColumnDriftSettings(forced);
+
+            BaselineProfile baseline = BaselineProfile.Build(reference, caseName);
+            BaselineProfile window = BaselineProfile.Build(current, caseName);
+            DatasetDriftResult sketch = SketchDriftEngine.Evaluate(baseline.Features, window.Features, _ => settings);
+            DatasetDriftResult exact = ExactDriftEngine.Evaluate(reference, current, _ => settings);
+
+            JsonElement[] expectedColumns = expected.GetProperty("columns").EnumerateArray().ToArray();
+            for (int i = 0; i < sketch.Columns.Count; i++)
+            {
+                ColumnDriftResult s = sketch.Columns[i];
+                ColumnDriftResult e = exact.Columns.Single(c => c.Name == s.Name);
+                JsonElement golden = expectedColumns.Single(c => c.GetProperty("name").GetString() == s.Name);
+                string where = $"{caseName}/{s.Name}";
+                columns++;
+                Assert.Equal(e.Method, s.Method);
+                Assert.Equal(golden.GetProperty("method").GetString(), s.MethodName);
+                flagsAgreeWithExact += s.Drift == e.Drift ? 1 : 0;
+                flagsAgreeWithExpected += s.Drift == golden.GetProperty("drift").GetBoolean() ? 1 : 0;
+
+                double error;
+                string metric;
+                if (s.Method == DriftMethod.KolmogorovSmirnov)
+                {
+                    metric = "ks statistic (absolute)";
+                    double[] r = reference.Single(c => c.Name == s.Name).Numbers.Order().ToArray();
+                    double[] c = current.Single(c => c.Name == s.Name).Numbers.Order().ToArray();
+                    double exactD = KolmogorovSmirnovTest.Statistic(r, c);
+                    double sketchD = SketchDriftEngine.KolmogorovSmirnovStatistic(
+                        baseline.Find(s.Name)!.GetDistribution(), window.Find(s.Name)!.GetDistribution());
+                    error = Math.Abs(sketchD - exactD);
+                    if (error > KsStatisticTolerance)
+                    {
+                        failures.Add($"{where}: KS statistic {sketchD} vs exact {exactD}");
+                    }
+                }
+                else if (DriftThresholds.IsPValue(s.Method))
+                {
+                    metric = $"{s.MethodName} p-value (absolute)";
+                    error = Math.Abs(s.Score - e.Score);
+                }
+                else
+                {
+                    metric = $"{s.MethodName} (relative)";
+                    error = Math.Abs(s.Score - e.Score) / Math.Max(Math.Abs(e.Score), 1e-12);
+                    if (error > RelativeTolerance && s.Method is DriftMethod.Wasserstein or DriftMethod.PopulationStabilityIndex or DriftMethod.JensenShannon)
+                    {
+                        failures.Add($"{where}: {s.MethodName} {s.Score} vs exact {e.Score} ({error:P2})");
+                    }
+                }
+
+                if (!worst.TryGetValue(metric, out var previous) || error > previous.Error)
+                {
+                    worst[metric] = (error, where);
+                }
+
+                report.AppendLine(CultureInfo.InvariantCulture, $"{where,-36} {s.MethodName,-14} sketch {s.Score,-24:R} exact {e.Score,-24:R} drift {s.Drift}/{e.Drift}");
+            }
+        }
+
+        double agreement = (double)flagsAgreeWithExact / columns;
+        report.AppendLine(CultureInfo.InvariantCulture, $"columns {columns}, flags agreeing with exact {flagsAgreeWithExact} ({agreement:P1}), with expected.json {flagsAgreeWithExpected}");
+        foreach ((string metric, (double error, string where)) in worst.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"worst {metric}: {error:G4} at {where}");
+        }
+
+        output.WriteLine(report.ToString());
+        Assert.True(columns >= 70, $"Only {columns} golden columns were found.");
+        Assert.True(agreement >= 0.95, $"Only {agreement:P1} of the drift flags agree with the exact engine.");
+        Assert.True((double)flagsAgreeWithExpected / columns >= 0.95, "Too few drift flags agree with expected.json.");
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+}
