@@ -191,7 +191,9 @@ public sealed class KllSketch
 
     /// <summary>
     /// Adds every value of <paramref name="other"/> to this sketch, as if this sketch had seen both streams; the rank
-    /// error bound stays the same. <paramref name="other"/> is not changed. Allocates a work buffer.
+    /// error bound stays the same. <paramref name="other"/> is not changed. Allocates a work buffer. The levels above 0
+    /// are combined with DataSketches' plain compaction (no tail protection), so a sketch built from many merges has
+    /// the documented rank error but somewhat coarser tails than one fed value by value.
     /// </summary>
     /// <param name="other">A sketch with the same <see cref="K"/>.</param>
     /// <exception cref="ArgumentException">The sketches have different accuracy parameters.</exception>
@@ -229,10 +231,8 @@ public sealed class KllSketch
         }
 
         _count = finalCount;
-        _min = IsEmptyMin(_min) || otherMin < _min ? otherMin : _min;
-        _max = IsEmptyMin(_max) || otherMax > _max ? otherMax : _max;
-
-        static bool IsEmptyMin(double value) => double.IsNaN(value);
+        _min = double.IsNaN(_min) || otherMin < _min ? otherMin : _min;
+        _max = double.IsNaN(_max) || otherMax > _max ? otherMax : _max;
     }
 
     /// <summary>A deep copy of this sketch, coin state included.</summary>
