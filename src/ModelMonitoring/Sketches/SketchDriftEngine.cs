@@ -53,46 +53,11 @@ public static class SketchDriftEngine
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(current);
         string name = reference.Name;
-        if (!string.Equals(name, current.Name, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Cannot compare feature '{name}' with feature '{current.Name}'.", nameof(current));
-        }
-
-        if (reference.Type != current.Type)
-        {
-            throw new ArgumentException(
-                $"Feature '{name}' is {Describe(reference.Type)} in the reference but {Describe(current.Type)} in the current data.",
-                nameof(current));
-        }
-
-        if (reference.Count == 0)
-        {
-            throw new ArgumentException($"Feature '{name}' has no non-missing value in the reference data.", nameof(reference));
-        }
-
-        if (current.Count == 0)
-        {
-            throw new ArgumentException($"Feature '{name}' has no non-missing value in the current data.", nameof(current));
-        }
-
-        if (settings?.Threshold is double requested && !(requested >= 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(settings), requested, $"The drift threshold of feature '{name}' must be a non-negative number.");
-        }
-
+        ColumnComparison.Validate("feature", name, current.Name, reference.Type, current.Type, reference.Count, current.Count, settings);
         (DriftMethod method, double score) = reference.Type == ColumnType.Numerical
             ? EvaluateNumerical(reference, current, settings)
             : EvaluateCategorical(reference, current, settings);
-
-        double threshold = settings is { Threshold: double forced } && (settings.Method == DriftMethod.Auto || settings.Method == method)
-            ? forced
-            : DriftThresholds.Default(method);
-
-        return new ColumnDriftResult(name, reference.Type, method, score, threshold, DriftThresholds.IsDrift(method, score, threshold))
-        {
-            ReferenceMissing = ClampToInt(reference.MissingCount),
-            CurrentMissing = ClampToInt(current.MissingCount),
-        };
+        return ColumnComparison.Verdict(name, reference.Type, method, score, settings, reference.MissingCount, current.MissingCount);
     }
 
     /// <summary>
@@ -484,5 +449,4 @@ public static class SketchDriftEngine
         return byName;
     }
 
-    private static string Describe(ColumnType type) => type == ColumnType.Numerical ? "numerical" : "categorical";
 }

@@ -27,46 +27,11 @@ public static class ExactDriftEngine
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(current);
         string name = reference.Name;
-        if (!string.Equals(name, current.Name, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Cannot compare column '{name}' with column '{current.Name}'.", nameof(current));
-        }
-
-        if (reference.Type != current.Type)
-        {
-            throw new ArgumentException(
-                $"Column '{name}' is {Describe(reference.Type)} in the reference but {Describe(current.Type)} in the current data.",
-                nameof(current));
-        }
-
-        if (reference.Count == 0)
-        {
-            throw new ArgumentException($"Column '{name}' has no non-missing value in the reference data.", nameof(reference));
-        }
-
-        if (current.Count == 0)
-        {
-            throw new ArgumentException($"Column '{name}' has no non-missing value in the current data.", nameof(current));
-        }
-
-        if (settings?.Threshold is double requested && !(requested >= 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(settings), requested, $"The drift threshold of column '{name}' must be a non-negative number.");
-        }
-
+        ColumnComparison.Validate("column", name, current.Name, reference.Type, current.Type, reference.Count, current.Count, settings);
         (DriftMethod method, double score) = reference.Type == ColumnType.Numerical
             ? EvaluateNumerical(name, reference.Numbers, current.Numbers, settings)
             : EvaluateCategorical(reference.Categories, current.Categories, settings);
-
-        double threshold = settings is { Threshold: double forced } && (settings.Method == DriftMethod.Auto || settings.Method == method)
-            ? forced
-            : DriftThresholds.Default(method);
-
-        return new ColumnDriftResult(name, reference.Type, method, score, threshold, DriftThresholds.IsDrift(method, score, threshold))
-        {
-            ReferenceMissing = reference.MissingCount,
-            CurrentMissing = current.MissingCount,
-        };
+        return ColumnComparison.Verdict(name, reference.Type, method, score, settings, reference.MissingCount, current.MissingCount);
     }
 
     /// <summary>
@@ -268,5 +233,4 @@ public static class ExactDriftEngine
         return byName;
     }
 
-    private static string Describe(ColumnType type) => type == ColumnType.Numerical ? "numerical" : "categorical";
 }
