@@ -131,6 +131,90 @@ public class InterceptionBypassTests
             Verify.Diagnostic(Descriptors.MethodGroupBypassesInterception).WithLocation(1).WithArguments("Predict"));
 }
 
+public class MakePartialFixTests
+{
+    [Fact]
+    public async Task Fix_moves_the_body_to_Core_and_makes_the_method_and_types_partial()
+    {
+        var test = new CodeFixTest<InterceptionAnalyzer, MakePartialCodeFixProvider>(
+            """
+            using System;
+            using System.Linq.Expressions;
+            using System.Threading.Tasks;
+            using ModelMonitoring;
+
+            public static class Outer
+            {
+                [MonitoredModel("pricing")]
+                public sealed class PricingModel
+                {
+                    /// <summary>Prices a house.</summary>
+                    [DriftTracked]
+                    public async Task<double> PredictAsync([Sensitive] string owner, double area)
+                    {
+                        await Task.Yield();
+                        return area * 2;
+                    }
+
+                    [DriftTracked]
+                    public static double Estimate(double area) => area * 3;
+                }
+
+                public static void Use(PricingModel model)
+                {
+                    Func<string, double, Task<double>> predict = {|#0:model.PredictAsync|};
+                    Expression<Func<double>> tree = () => {|#1:PricingModel.Estimate|}(1);
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Linq.Expressions;
+            using System.Threading.Tasks;
+            using ModelMonitoring;
+
+            public static partial class Outer
+            {
+                [MonitoredModel("pricing")]
+                public sealed partial class PricingModel
+                {
+                    /// <summary>Prices a house.</summary>
+                    [DriftTracked]
+                    public partial Task<double> {|#2:PredictAsync|}([Sensitive] string owner, double area);
+
+                    private async Task<double> PredictAsyncCore(string owner, double area)
+                    {
+                        await Task.Yield();
+                        return area * 2;
+                    }
+
+                    [DriftTracked]
+                    public static partial double {|#3:Estimate|}(double area);
+
+                    private static double EstimateCore(double area) => area * 3;
+                }
+
+                public static void Use(PricingModel model)
+                {
+                    Func<string, double, Task<double>> predict = {|#4:model.PredictAsync|};
+                    Expression<Func<double>> tree = () => {|#5:PricingModel.Estimate(1)|};
+                }
+            }
+            """,
+            Verify.Diagnostic(Descriptors.MethodGroupBypassesInterception).WithLocation(0).WithArguments("PredictAsync"),
+            Verify.Diagnostic(Descriptors.ExpressionTreeBypassesInterception).WithLocation(1).WithArguments("Estimate"));
+
+        // The generator writes the partial methods' bodies; without it (as here), the compiler asks for them.
+        test.FixedState.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("CS8795").WithLocation(2).WithArguments("Outer.PricingModel.PredictAsync(string, double)"));
+        test.FixedState.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("CS8795").WithLocation(3).WithArguments("Outer.PricingModel.Estimate(double)"));
+        test.FixedState.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("CS0762").WithLocation(4).WithArguments("Outer.PricingModel.PredictAsync(string, double)"));
+        test.FixedState.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("CS0765").WithLocation(5));
+        test.NumberOfFixAllIterations = 0;
+        test.CodeFixTestBehaviors = CodeFixTestBehaviors.SkipFixAllCheck;
+        await test.RunAsync();
+    }
+}
+
 public class InterceptionDisabledTests
 {
     private const string Source = """

@@ -59,15 +59,18 @@ public sealed class PackageTests : IDisposable
             Regex.IsMatch(buildOutput, program + @"\(\d+,\d+\): warning MMON001: 'Unwatched'"),
             "MMON001 is missing from the consumer's build output:\n" + buildOutput);
         Assert.DoesNotContain("MMON008", buildOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("MMON005", buildOutput, StringComparison.Ordinal);
 
         var (runExit, runOutput) = await DotnetCli.RunAsync(
             Consumer, CommandTimeout, "exec", Path.Combine(Consumer, "bin", "Debug", "net10.0", "Consumer.dll"));
         Assert.True(runExit == 0, "The consumer failed:\n" + runOutput);
 
-        // Three calls of Predict were intercepted: counted by the generated code and read from the meter.
+        // Three calls of Predict were intercepted and two delegate calls of the partial Score went through its
+        // generated body: counted by the generated code and read from the meter.
         var lines = runOutput.Split('\n', StringSplitOptions.TrimEntries);
         Assert.Contains("predictions=3", lines);
-        Assert.Contains("durations=3", lines);
+        Assert.Contains("partial=2", lines);
+        Assert.Contains("durations=5", lines);
         Assert.Contains("registered=True", lines);
     }
 
@@ -160,6 +163,7 @@ public sealed class PackageTests : IDisposable
             using ModelMonitoring;
 
             long predictions = 0;
+            long partialPredictions = 0;
             long durations = 0;
             using var listener = new MeterListener();
             listener.InstrumentPublished = (instrument, l) =>
@@ -178,6 +182,10 @@ public sealed class PackageTests : IDisposable
                     {
                         predictions += value;
                     }
+                    else if (tag.Key == "model" && (string?)tag.Value == "scoring")
+                    {
+                        partialPredictions += value;
+                    }
                 }
             });
             listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref durations));
@@ -189,10 +197,16 @@ public sealed class PackageTests : IDisposable
                 model.Predict(new PricingRequest(80 + i, 3, "north"));
             }
 
+            // Partial mode: the generated body monitors every use, a delegate too (the shape MMON005's fix produces).
+            Func<double, double> score = new ScoringModel().Score;
+            score(1);
+            score(2);
+
             // Predictions are folded in the background; make them visible, then read the observable counter once.
             ModelMonitoringRuntime.Flush();
             listener.RecordObservableInstruments();
             Console.WriteLine($"predictions={predictions}");
+            Console.WriteLine($"partial={partialPredictions}");
             Console.WriteLine($"durations={Interlocked.Read(ref durations)}");
             Console.WriteLine($"registered={ModelMonitor.TryGet("pricing", out _)}");
 
@@ -204,6 +218,15 @@ public sealed class PackageTests : IDisposable
             }
 
             public sealed record PricingRequest(double Area, int Rooms, [property: Feature(MaxCategories = 10)] string Region);
+
+            [MonitoredModel("scoring")]
+            public sealed partial class ScoringModel
+            {
+                [DriftTracked]
+                public partial double Score(double x);
+
+                private double ScoreCore(double x) => x * 2;
+            }
 
             public sealed class Unwatched
             {
