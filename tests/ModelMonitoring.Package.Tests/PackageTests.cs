@@ -86,6 +86,11 @@ public sealed class PackageTests : IDisposable
             "-o",
             Feed,
             "-p:PackageVersion=" + _version,
+
+            // Built in a folder of its own: a fresh build, and nothing in the repository's bin/ and obj/ (which other
+            // builds and tests use at the same time) is written.
+            "-p:UseArtifactsOutput=true",
+            "-p:ArtifactsPath=" + Path.Combine(_root, "artifacts"),
             "-nologo",
             "-nodeReuse:false");
         Assert.True(exitCode == 0, $"dotnet pack {project} failed:\n{output}");
