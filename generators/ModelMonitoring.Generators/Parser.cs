@@ -517,12 +517,31 @@ namespace ModelMonitoring.Generators
                 return false;
             }
 
+            // Framework types (Stream, CancellationToken, HttpContext...) are plumbing, not inputs: reading their
+            // properties captures nothing useful and can throw (Stream.Length on a stream that cannot seek).
+            string? rootNamespace = RootNamespace(unwrapped);
+            if (rootNamespace is "System" or "Microsoft")
+            {
+                return false;
+            }
+
             if (unwrapped.AllInterfaces.Any(i => i.ToDisplayString() == "System.Collections.IEnumerable"))
             {
                 return false;
             }
 
             return ReadableProperties(unwrapped).Any(p => IsFeatureType(p.Type));
+        }
+
+        private static string? RootNamespace(ITypeSymbol type)
+        {
+            INamespaceSymbol? ns = type.ContainingNamespace;
+            while (ns is { IsGlobalNamespace: false, ContainingNamespace.IsGlobalNamespace: false })
+            {
+                ns = ns.ContainingNamespace;
+            }
+
+            return ns is { IsGlobalNamespace: false } ? ns.Name : null;
         }
 
         private static bool IsFeatureType(ITypeSymbol type)

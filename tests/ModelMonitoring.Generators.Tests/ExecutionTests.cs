@@ -353,4 +353,34 @@ public sealed class ExecutionTests
         Assert.Equal(7, method.Features[1].MaxCategories);
         Assert.Equal(FeatureKind.Categorical, method.Features[1].Kind);
     }
+
+    [Fact]
+    public void Framework_parameters_such_as_streams_and_cancellation_tokens_are_not_read()
+    {
+        Assembly assembly = GeneratorHarness.CompileAndLoad(Usings + """
+            namespace App;
+            public sealed class UnseekableStream : System.IO.MemoryStream
+            {
+                public override bool CanSeek => false;
+                public override long Length => throw new NotSupportedException("cannot seek");
+            }
+            [MonitoredModel("exec-framework")]
+            public sealed class Model
+            {
+                [DriftTracked]
+                public double Predict(double threshold, System.IO.Stream image, CancellationToken cancellationToken) => threshold;
+            }
+            public static class Caller
+            {
+                public static double Run() => new Model().Predict(0.5, new UnseekableStream(), CancellationToken.None);
+            }
+            """);
+        using var reader = new MetricReader("exec-framework");
+
+        Assert.Equal(0.5, GeneratorHarness.Invoke(assembly, "App.Caller", "Run"));
+
+        Assert.Equal(1, reader.Predictions("Predict"));
+        Assert.Equal(0, ModelMonitor.For("exec-framework").MonitoringFailures);
+        Assert.Equal(["threshold", "prediction"], ModelCatalog.Find("exec-framework")!.Methods[0].Features.Select(f => f.Name));
+    }
 }
