@@ -1,1 +1,32 @@
-System.Console.WriteLine("benchmarks");
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
+
+// dotnet run -c Release --project tests/ModelMonitoring.Benchmarks -- [--quick] [BenchmarkDotNet options, e.g. --filter *Monitored*]
+//   --allocations: no benchmark; reports where monitored calls and flushes allocate (see AllocationProbe).
+//   --quick: in-process, 1 warm-up and 3 short iterations per case: a smoke run of well under a minute.
+//   default: a separate process per case, 2 launches x 15 iterations of 250 ms.
+if (args.Contains("--allocations"))
+{
+    ModelMonitoring.Benchmarks.AllocationProbe.Run(calls: 1_000_000);
+    ModelMonitoring.Benchmarks.AllocationProbe.WindowCloseBreakdown();
+    return;
+}
+
+bool quick = args.Contains("--quick");
+string[] options = [.. args.Where(a => a != "--quick")];
+if (!options.Any(a => a is "--filter" or "-f" or "--list" or "--info"))
+{
+    options = [.. options, "--filter", "*"];
+}
+
+Job job = quick
+    ? Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+        .WithWarmupCount(1).WithIterationCount(3).WithIterationTime(TimeInterval.FromMilliseconds(100))
+        .WithId("Quick")
+    : Job.Default.WithLaunchCount(2).WithWarmupCount(6).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(250))
+        .WithId("Full");
+IConfig config = DefaultConfig.Instance.AddJob(job.AsDefault());
+BenchmarkSwitcher.FromAssembly(typeof(ModelMonitoring.Benchmarks.PredictionBenchmarks).Assembly).Run(options, config);
