@@ -9,7 +9,7 @@ namespace ModelMonitoring;
 /// <param name="Mean">Mean of a numerical feature; NaN for categorical ones or an empty window.</param>
 /// <param name="Min">Minimum of a numerical feature; NaN for categorical ones or an empty window.</param>
 /// <param name="Max">Maximum of a numerical feature; NaN for categorical ones or an empty window.</param>
-/// <param name="Categories">Counts per category of a categorical feature (bounded; the rest under <c>[overflow]</c>).</param>
+/// <param name="Categories">Counts per category of a categorical feature (bounded; the rest under <c>__other__</c>).</param>
 public sealed record FeatureStatistics(string Name, FeatureKind Kind, bool IsSensitive, long Count, long Missing, double Mean, double Min, double Max, IReadOnlyDictionary<string, long> Categories);
 
 /// <summary>A model's features over one window of predictions.</summary>
@@ -21,7 +21,7 @@ public sealed record FeatureStatistics(string Name, FeatureKind Kind, bool IsSen
 public sealed record FeatureWindowSnapshot(string Model, DateTimeOffset Start, DateTimeOffset End, long Rows, IReadOnlyList<FeatureStatistics> Features)
 {
     /// <summary>The window's sketches (sensitive features excluded), kept for drift evaluation and as a reference.</summary>
-    internal IReadOnlyList<Sketches.FeatureProfile>? Profiles { get; init; }
+    internal IReadOnlyList<Sketches.FeatureProfile>? Profiles { get; set; }
 
     /// <summary>The statistics of the named feature.</summary>
     /// <exception cref="KeyNotFoundException">No feature has that name; the message lists the features.</exception>

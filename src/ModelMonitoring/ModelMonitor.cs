@@ -17,6 +17,11 @@ public sealed class ModelMonitor
     private static readonly object s_registrationLock = new();
 
     private readonly object _foldLock = new();
+
+    // Held by flushes across drain and publish, so that a flush returns only after every window closed so far has
+    // been evaluated and published. Prediction callers never take it (they only ever take the fold lock, and only
+    // when their own buffer is full).
+    private readonly object _publishLock = new();
     private readonly FeatureInfo[] _features;
     private readonly PredictionMonitor[] _methods;
     private FeatureWindow _window;
@@ -204,10 +209,26 @@ public sealed class ModelMonitor
     /// <summary>Closes the current window now, publishes it like a window that closed by itself, and returns it.</summary>
     public FeatureWindowSnapshot CloseWindow()
     {
+        lock (_publishLock)
+        {
+            return CloseWindowLocked();
+        }
+    }
+
+    private FeatureWindowSnapshot CloseWindowLocked()
+    {
         var closed = new List<FeatureWindowSnapshot>(1);
         lock (_foldLock)
         {
-            DrainLocked(allowWindowClose: true, closed);
+            try
+            {
+                DrainLocked(allowWindowClose: true, closed);
+            }
+            catch (Exception exception)
+            {
+                RecordMonitoringFailure("folding buffered predictions", exception);
+            }
+
             closed.Add(_window.Close());
         }
 
@@ -255,32 +276,35 @@ public sealed class ModelMonitor
 
     internal void Flush()
     {
-        List<FeatureWindowSnapshot>? closed = null;
-        try
+        lock (_publishLock)
         {
-            lock (_foldLock)
+            List<FeatureWindowSnapshot>? closed = null;
+            try
             {
-                closed = [];
-                DrainLocked(allowWindowClose: true, closed);
-                DateTimeOffset now = ModelMonitoringRuntime.TimeProvider.GetUtcNow();
-                if (_window.Rows > 0 && _window.IsDue(now))
+                lock (_foldLock)
                 {
-                    closed.Add(_window.Close());
-                }
-                else
-                {
-                    _window.RestartIfEmpty(now);
+                    closed = [];
+                    DrainLocked(allowWindowClose: true, closed);
+                    DateTimeOffset now = ModelMonitoringRuntime.TimeProvider.GetUtcNow();
+                    if (_window.Rows > 0 && _window.IsDue(now))
+                    {
+                        closed.Add(_window.Close());
+                    }
+                    else
+                    {
+                        _window.RestartIfEmpty(now);
+                    }
                 }
             }
-        }
-        catch (Exception exception)
-        {
-            RecordMonitoringFailure("folding buffered predictions", exception);
-        }
+            catch (Exception exception)
+            {
+                RecordMonitoringFailure("folding buffered predictions", exception);
+            }
 
-        if (closed is { Count: > 0 })
-        {
-            Publish(closed);
+            if (closed is { Count: > 0 })
+            {
+                Publish(closed);
+            }
         }
     }
 
@@ -295,9 +319,55 @@ public sealed class ModelMonitor
         }
 
         ILogger logger = Logger;
+        double sampleRate = PredictionMonitor.SampleRate(logger);
+
+        // Rows of all threads and methods are folded in the order they were recorded, so that a window closed by
+        // count holds the first rows that arrived, whichever thread recorded them.
+        var sources = new List<(PredictionMonitor Method, RecordingBuffer Buffer, long Head)>();
         foreach (PredictionMonitor method in _methods)
         {
-            method.DrainAll(_window, allowWindowClose, closed, logger);
+            foreach (RecordingBuffer buffer in method.GetBuffers())
+            {
+                long head = Volatile.Read(ref buffer.Head);
+                if (buffer.Tail < head)
+                {
+                    sources.Add((method, buffer, head));
+                }
+            }
+        }
+
+        while (sources.Count > 0)
+        {
+            int earliest = 0;
+            for (int i = 1; i < sources.Count; i++)
+            {
+                if (NextTimestamp(sources[i].Buffer) < NextTimestamp(sources[earliest].Buffer))
+                {
+                    earliest = i;
+                }
+            }
+
+            (PredictionMonitor source, RecordingBuffer next, long end) = sources[earliest];
+            if (sources.Count == 1)
+            {
+                for (long position = next.Tail; position < end; position++)
+                {
+                    source.FoldRow(next, position, _window, allowWindowClose, closed, logger, sampleRate);
+                }
+
+                break;
+            }
+
+            source.FoldRow(next, next.Tail, _window, allowWindowClose, closed, logger, sampleRate);
+            if (next.Tail == end)
+            {
+                sources.RemoveAt(earliest);
+            }
+        }
+
+        foreach (PredictionMonitor method in _methods)
+        {
+            method.RemoveDeadBuffers();
         }
     }
 
@@ -388,6 +458,8 @@ public sealed class ModelMonitor
             DatasetDriftResult.FromColumns(predictions, options.DatasetDriftShare));
     }
 
+    private static long NextTimestamp(RecordingBuffer buffer) => buffer.Timestamps[(int)(buffer.Tail & buffer.Mask)];
+
     private void Publish(List<FeatureWindowSnapshot> closed)
     {
         foreach (FeatureWindowSnapshot snapshot in closed)
@@ -432,8 +504,9 @@ public sealed class ModelMonitor
                 return;
             }
 
-            // No baseline: the first window is the reference.
+            // No baseline: the first window is the reference (its profiles are kept, not recycled).
             reference = new BaselineProfile(snapshot.Profiles, Name, snapshot.Rows, snapshot.End);
+            snapshot.Profiles = null;
             Volatile.Write(ref _reference, reference);
             ILogger referenceLogger = Logger;
             if (referenceLogger.IsEnabled(LogLevel.Information))
@@ -447,7 +520,16 @@ public sealed class ModelMonitor
             return;
         }
 
-        ModelDriftReport? report = EvaluateDrift(snapshot, reference);
+        ModelDriftReport? report;
+        try
+        {
+            report = EvaluateDrift(snapshot, reference);
+        }
+        finally
+        {
+            RecycleProfiles(snapshot);
+        }
+
         if (report is null)
         {
             return;
@@ -469,6 +551,23 @@ public sealed class ModelMonitor
         }
 
         DriftEvaluated?.Invoke(this, report);
+    }
+
+    private void RecycleProfiles(FeatureWindowSnapshot snapshot)
+    {
+        if (snapshot.Profiles is not { } profiles)
+        {
+            return;
+        }
+
+        snapshot.Profiles = null;
+        lock (_foldLock)
+        {
+            foreach (FeatureProfile profile in profiles)
+            {
+                _features.FirstOrDefault(f => f.Name == profile.Name)?.Recycle(profile);
+            }
+        }
     }
 
     internal static IEnumerable<Measurement<double>> ObserveDrift(DriftStatistic statistic)

@@ -22,6 +22,13 @@ public sealed class ModelMonitoringOptions
     public int WindowSize { get; set; } = 10_000;
 
     /// <summary>
+    /// Whether feature windows keep drift sketches and are compared with a reference when they close. Default
+    /// <see langword="true"/>. Turning it off keeps counts, latency and window statistics and removes the sketch
+    /// updates from the deferred work (see docs/benchmarks.md).
+    /// </summary>
+    public bool DriftDetection { get; set; } = true;
+
+    /// <summary>
     /// When no baseline is set, the model's first window becomes the drift reference; it closes after this many rows.
     /// Zero (the default) means <see cref="WindowSize"/>.
     /// </summary>

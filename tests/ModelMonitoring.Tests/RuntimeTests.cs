@@ -91,7 +91,90 @@ public sealed class RuntimeTests
         IReadOnlyDictionary<string, long> categories = monitor.GetCurrentWindow()["city"].Categories;
 
         Assert.Equal(2, categories["a"]);
-        Assert.Equal(2, categories["[overflow]"]);
+        Assert.Equal(2, categories[FeatureWindow.OverflowCategory]);
         Assert.Equal(4, categories.Count);
+    }
+
+    [Fact]
+    public void A_row_that_cannot_be_folded_is_counted_as_a_monitoring_failure_and_skipped()
+    {
+        // Two methods give the feature "size" different kinds: the model keeps the first (numerical), so every
+        // label recorded by the second method cannot go into its numerical sketch.
+        var descriptor = new ModelDescriptor("runtime-poison", null, null, null, "Tests.Poison", [
+            new MethodDescriptor("PredictByArea", "M:Tests.A", false, false, [
+                new FeatureDescriptor("size", FeatureKind.Numerical, FeatureStorage.Number, 0, FeatureSource.Input, "double", false, 0, DriftMethod.Auto, double.NaN),
+            ]),
+            new MethodDescriptor("PredictByLabel", "M:Tests.B", false, false, [
+                new FeatureDescriptor("size", FeatureKind.Categorical, FeatureStorage.Label, 0, FeatureSource.Input, "string", false, 0, DriftMethod.Auto, double.NaN),
+            ]),
+        ]);
+        ModelMonitor monitor = ModelMonitor.Register(descriptor);
+        for (int i = 0; i < 10; i++)
+        {
+            FeatureRow numeric = monitor.Methods[0].BeginRow(Stopwatch.GetTimestamp(), null);
+            numeric.SetNumber(0, i);
+            numeric.Commit();
+            FeatureRow label = monitor.Methods[1].BeginRow(Stopwatch.GetTimestamp(), null);
+            label.SetLabel(0, "large");
+            label.Commit();
+        }
+
+        FeatureWindowSnapshot window = monitor.GetCurrentWindow(); // folds; must not throw
+
+        Assert.Equal(10, monitor.Methods[0].Successes);
+        Assert.Equal(10, monitor.Methods[1].Successes);
+        Assert.Equal(4.5, window["size"].Mean, 9);
+        Assert.True(monitor.MonitoringFailures >= 10);
+        FeatureWindowSnapshot closed = monitor.CloseWindow(); // the explicit close folds too, and must not throw either
+        Assert.Equal(window.Rows, closed.Rows);
+    }
+
+    [Fact]
+    public void A_window_closed_by_count_holds_the_first_rows_that_arrived_whichever_thread_recorded_them()
+    {
+        ModelMonitoringOptions previous = ModelMonitoringRuntime.Options;
+        ModelMonitoringRuntime.Configure(new ModelMonitoringOptions { WindowSize = 50, FlushInterval = TimeSpan.FromMinutes(1) });
+        try
+        {
+            var model = new TestModel("runtime-arrival-order");
+
+            // Thread A records 25 early rows, then thread B 25 early rows, then A 25 late rows, then B 25 late rows.
+            // Folded buffer by buffer, A's buffer (early + late) would come first and mix the windows.
+            using var aEarlyDone = new ManualResetEventSlim();
+            using var bEarlyDone = new ManualResetEventSlim();
+            using var aLateDone = new ManualResetEventSlim();
+            var a = new Thread(() =>
+            {
+                for (int i = 0; i < 25; i++) model.Record(1, "early", 1);
+                aEarlyDone.Set();
+                bEarlyDone.Wait();
+                for (int i = 0; i < 25; i++) model.Record(100, "late", 1);
+                aLateDone.Set();
+            });
+            var b = new Thread(() =>
+            {
+                aEarlyDone.Wait();
+                for (int i = 0; i < 25; i++) model.Record(1, "early", 1);
+                bEarlyDone.Set();
+                aLateDone.Wait();
+                for (int i = 0; i < 25; i++) model.Record(100, "late", 1);
+            });
+            a.Start();
+            b.Start();
+            a.Join();
+            b.Join();
+            ModelMonitoringRuntime.Flush();
+
+            FeatureWindowSnapshot firstWindow = Assert.IsType<FeatureWindowSnapshot>(model.Monitor.Reference is null ? null : model.Monitor.LastClosedWindow);
+            Assert.Equal(50, firstWindow.Rows);
+            Assert.Equal(100, firstWindow["area"].Mean); // the last closed window is the late one
+            Assert.Equal(1, model.Monitor.Reference!.Find("area")!.Mean); // the first (reference) window holds only early rows
+            Assert.Equal(50, model.Monitor.Reference.Find("region")!.Count);
+            Assert.True(model.Monitor.LatestDrift!["area"].Drift);
+        }
+        finally
+        {
+            ModelMonitoringRuntime.Configure(previous);
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace ModelMonitoring.Runtime;
 /// </summary>
 internal sealed class FeatureWindow
 {
-    public const string OverflowCategory = "[overflow]";
+    public const string OverflowCategory = CategoryCounter.OverflowCategory;
 
     private readonly FeatureInfo[] _features;
     private int _windowSize;
@@ -22,6 +22,11 @@ internal sealed class FeatureWindow
         _features = features;
         _windowSize = isReferenceWindow && options.ReferenceSize > 0 ? options.ReferenceSize : options.WindowSize;
         RegularSize = options.WindowSize;
+        foreach (FeatureInfo feature in features)
+        {
+            feature.ProfilingEnabled = options.DriftDetection;
+        }
+
         WindowDuration = options.WindowDuration;
         _timeProvider = timeProvider;
         Start = timeProvider.GetUtcNow();
@@ -61,18 +66,24 @@ internal sealed class FeatureWindow
         }
     }
 
-    public FeatureWindowSnapshot Snapshot(bool withProfiles = false)
+    public FeatureWindowSnapshot Snapshot()
     {
         DateTimeOffset now = _timeProvider.GetUtcNow();
-        return new FeatureWindowSnapshot(_model, Start, now, Rows, _features.Select(f => f.Snapshot()).ToArray())
-        {
-            Profiles = withProfiles ? _features.Where(f => f.Profile is not null).Select(f => f.Profile!.Clone()).ToArray() : null,
-        };
+        return new FeatureWindowSnapshot(_model, Start, now, Rows, _features.Select(f => f.Snapshot()).ToArray());
     }
 
+    /// <summary>
+    /// Closes the window: its statistics become a snapshot and its profiles move into it (no copy); each feature
+    /// goes on with its spare profile. Give the profiles back with <see cref="FeatureInfo.Recycle"/> once compared.
+    /// </summary>
     public FeatureWindowSnapshot Close()
     {
-        FeatureWindowSnapshot snapshot = Snapshot(withProfiles: true);
+        FeatureWindowSnapshot snapshot = Snapshot();
+        if (_features.Any(f => f.ProfilingEnabled && f.Profile is not null))
+        {
+            snapshot.Profiles = _features.Where(f => f.ProfilingEnabled && f.Profile is not null).Select(f => f.TakeProfile()).ToArray();
+        }
+
         _windowSize = RegularSize;
         foreach (FeatureInfo feature in _features)
         {
@@ -96,14 +107,16 @@ internal sealed class FeatureInfo
         Name = name;
         IsPrediction = isPrediction;
 
-        // Sensitive values are never profiled: only their presence is counted.
-        Profile = isSensitive ? null : new FeatureProfile(name, kind == FeatureKind.Numerical ? ColumnType.Numerical : ColumnType.Categorical, maxCategories);
+
         Kind = kind;
         IsSensitive = isSensitive;
         MaxCategories = maxCategories;
         DriftMethod = driftMethod;
         DriftThreshold = driftThreshold;
         TagsArray = [];
+
+        // Sensitive values are never profiled: only their presence is counted.
+        Profile = isSensitive ? null : NewProfile();
     }
 
     public string Name { get; }
@@ -111,7 +124,36 @@ internal sealed class FeatureInfo
     public bool IsPrediction { get; }
 
     /// <summary>The current window's sketch (quantiles or bounded category counts) for drift; null for sensitive features.</summary>
-    public FeatureProfile? Profile { get; }
+    public FeatureProfile? Profile { get; private set; }
+
+    /// <summary>Whether values go into <see cref="Profile"/> (<see cref="ModelMonitoringOptions.DriftDetection"/>).</summary>
+    public bool ProfilingEnabled { get; set; } = true;
+
+    private FeatureProfile? _spare;
+
+    private bool Profiled => ProfilingEnabled && Profile is not null;
+
+    /// <summary>Hands the window's profile over and continues with the spare one (or a new one).</summary>
+    public FeatureProfile TakeProfile()
+    {
+        FeatureProfile closed = Profile!;
+        Profile = _spare ?? NewProfile();
+        _spare = null;
+        return closed;
+    }
+
+    /// <summary>Takes back a profile handed over by <see cref="TakeProfile"/> once it is no longer needed. Call under the fold lock.</summary>
+    public void Recycle(FeatureProfile profile)
+    {
+        if (_spare is null && profile.Name == Name)
+        {
+            profile.Reset();
+            _spare = profile;
+        }
+    }
+
+    private FeatureProfile NewProfile() =>
+        new(Name, Kind == FeatureKind.Numerical ? ColumnType.Numerical : ColumnType.Categorical, MaxCategories);
 
     public FeatureKind Kind { get; }
 
@@ -145,7 +187,11 @@ internal sealed class FeatureInfo
         {
             TotalMissing++;
             WindowMissing++;
-            Profile?.AddMissing();
+            if (Profiled)
+            {
+                Profile!.AddMissing();
+            }
+
             return;
         }
 
@@ -166,11 +212,14 @@ internal sealed class FeatureInfo
             }
 
             CountCategory(label);
-            Profile?.Add(label);
             return;
         }
 
-        Profile?.Add(value);
+        if (Profiled)
+        {
+            Profile!.Add(value);
+        }
+
         WindowSum += value;
         if (value < WindowMin)
         {
@@ -191,18 +240,27 @@ internal sealed class FeatureInfo
         {
             TotalMissing++;
             WindowMissing++;
-            Profile?.AddMissing();
+            if (Profiled)
+            {
+                Profile!.AddMissing();
+            }
+
             return;
         }
 
+        CountCategory(value); // first: if it throws, nothing was counted
         TotalValues++;
         WindowCount++;
-        CountCategory(value);
-        Profile?.Add(value);
     }
 
     private void CountCategory(string value)
     {
+        if (Profiled)
+        {
+            Profile!.Add(value); // the profile's bounded counts are the window's category counts
+            return;
+        }
+
         ref long count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_categories, value);
         if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref count))
         {
@@ -226,7 +284,10 @@ internal sealed class FeatureInfo
         WindowMin = double.PositiveInfinity;
         WindowMax = double.NegativeInfinity;
         _categories.Clear();
-        Profile?.Reset();
+        if (Profiled)
+        {
+            Profile!.Reset();
+        }
     }
 
     public FeatureStatistics Snapshot() => new(
@@ -238,7 +299,18 @@ internal sealed class FeatureInfo
         Kind == FeatureKind.Numerical && WindowCount > 0 ? WindowSum / WindowCount : double.NaN,
         Kind == FeatureKind.Numerical && WindowCount > 0 ? WindowMin : double.NaN,
         Kind == FeatureKind.Numerical && WindowCount > 0 ? WindowMax : double.NaN,
-        _categories.Count == 0 ? EmptyCategories : new Dictionary<string, long>(_categories, StringComparer.Ordinal));
+        Categories());
+
+    private IReadOnlyDictionary<string, long> Categories()
+    {
+        if (Profiled && Profile!.Categories is { } counter)
+        {
+            IReadOnlyList<KeyValuePair<string, long>> counts = counter.GetCounts();
+            return counts.Count == 0 ? EmptyCategories : counts.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        }
+
+        return _categories.Count == 0 ? EmptyCategories : new Dictionary<string, long>(_categories, StringComparer.Ordinal);
+    }
 
     private static readonly IReadOnlyDictionary<string, long> EmptyCategories = new Dictionary<string, long>();
 }

@@ -148,19 +148,19 @@ public sealed class PredictionMonitor
     /// </summary>
     public FeatureRow BeginRow(long startedTimestamp, Activity? activity)
     {
-        long elapsed = Stopwatch.GetTimestamp() - startedTimestamp;
+        long now = Stopwatch.GetTimestamp();
         if (activity is not null)
         {
             StopActivity(activity);
         }
 
-        return Reserve(elapsed, RecordingBuffer.HasCall | RecordingBuffer.HasFeatures);
+        return Reserve(now, now - startedTimestamp, RecordingBuffer.HasCall | RecordingBuffer.HasFeatures);
     }
 
     /// <summary>Starts a row that carries features only: the second and later items of a batch.</summary>
-    public FeatureRow BeginFeatureRow() => Reserve(0, RecordingBuffer.HasFeatures);
+    public FeatureRow BeginFeatureRow() => Reserve(Stopwatch.GetTimestamp(), 0, RecordingBuffer.HasFeatures);
 
-    private FeatureRow Reserve(long elapsed, byte flags)
+    private FeatureRow Reserve(long timestamp, long elapsed, byte flags)
     {
         try
         {
@@ -185,6 +185,7 @@ public sealed class PredictionMonitor
 
             int index = (int)(buffer.Head & buffer.Mask);
             buffer.ElapsedTicks[index] = elapsed;
+            buffer.Timestamps[index] = timestamp;
             buffer.Flags[index] = flags;
             buffer.Writing = true;
             return new FeatureRow(this, buffer, index);
@@ -255,49 +256,57 @@ public sealed class PredictionMonitor
 
     internal KeyValuePair<string, object?>[] DurationTags => _durationTags;
 
-    /// <summary>Folds every buffer of this method. Call with the model's fold lock held.</summary>
-    internal void DrainAll(FeatureWindow window, bool allowWindowClose, List<FeatureWindowSnapshot> closed, ILogger logger)
+    /// <summary>The buffers of this method's threads, for the model's fold.</summary>
+    internal RecordingBuffer[] GetBuffers()
     {
-        RecordingBuffer[] buffers;
         lock (_buffers)
         {
-            buffers = _buffers.Count == 0 ? [] : [.. _buffers];
-        }
-
-        foreach (RecordingBuffer buffer in buffers)
-        {
-            Drain(buffer, window, allowWindowClose, closed, logger);
-            if (!buffer.Owner.IsAlive && buffer.Pending == 0)
-            {
-                lock (_buffers)
-                {
-                    _buffers.Remove(buffer);
-                }
-            }
+            return _buffers.Count == 0 ? [] : [.. _buffers];
         }
     }
 
-    /// <summary>Folds one buffer's published rows. Call with the model's fold lock held.</summary>
+    /// <summary>Forgets the buffers of threads that ended, once they are empty.</summary>
+    internal void RemoveDeadBuffers()
+    {
+        lock (_buffers)
+        {
+            _buffers.RemoveAll(buffer => !buffer.Owner.IsAlive && buffer.Pending == 0);
+        }
+    }
+
+    /// <summary>Folds one buffer's published rows in order. Call with the model's fold lock held.</summary>
     internal void Drain(RecordingBuffer buffer, FeatureWindow window, bool allowWindowClose, List<FeatureWindowSnapshot>? closed, ILogger logger)
     {
-        long tail = buffer.Tail;
         long head = Volatile.Read(ref buffer.Head);
-        if (tail == head)
+        if (buffer.Tail == head)
         {
             return;
         }
 
-        double sampleRate = logger.IsEnabled(LogLevel.Debug) ? ModelMonitoringRuntime.Options.PredictionLogSampleRate : 0;
-        ReadOnlySpan<KeyValuePair<string, object?>> tags = _durationTags;
-        long successes = 0;
-        for (; tail < head; tail++)
+        double sampleRate = SampleRate(logger);
+        for (long tail = buffer.Tail; tail < head; tail++)
         {
-            int index = (int)(tail & buffer.Mask);
+            FoldRow(buffer, tail, window, allowWindowClose, closed, logger, sampleRate);
+        }
+    }
+
+    internal static double SampleRate(ILogger logger) =>
+        logger.IsEnabled(LogLevel.Debug) ? ModelMonitoringRuntime.Options.PredictionLogSampleRate : 0;
+
+    /// <summary>
+    /// Folds the row at <paramref name="position"/> (the buffer's tail) and advances the tail. Call with the model's
+    /// fold lock held. A row that cannot be folded is counted as a monitoring failure and skipped.
+    /// </summary>
+    internal void FoldRow(RecordingBuffer buffer, long position, FeatureWindow window, bool allowWindowClose, List<FeatureWindowSnapshot>? closed, ILogger logger, double sampleRate)
+    {
+        try
+        {
+            int index = (int)(position & buffer.Mask);
             byte flags = buffer.Flags[index];
             if ((flags & RecordingBuffer.HasCall) != 0)
             {
-                successes++;
-                ModelMonitoringInstruments.Duration.Record(buffer.ElapsedTicks[index] * SecondsPerTick, tags);
+                _successes++; // only ever written under the model's fold lock
+                ModelMonitoringInstruments.Duration.Record(buffer.ElapsedTicks[index] * SecondsPerTick, _durationTags.AsSpan());
             }
 
             if ((flags & RecordingBuffer.HasFeatures) != 0)
@@ -332,9 +341,15 @@ public sealed class PredictionMonitor
                 }
             }
         }
-
-        Volatile.Write(ref buffer.Tail, tail);
-        Interlocked.Add(ref _successes, successes);
+        catch (Exception exception)
+        {
+            // One row that cannot be folded is counted and skipped; it must not block the rows behind it.
+            RecordMonitoringFailure("folding a recorded row", exception);
+        }
+        finally
+        {
+            Volatile.Write(ref buffer.Tail, position + 1);
+        }
     }
 
     private void LogSampledPrediction(ILogger logger, RecordingBuffer buffer, int index, int numberOffset, int labelOffset)

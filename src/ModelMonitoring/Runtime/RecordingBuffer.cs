@@ -16,6 +16,9 @@ internal sealed class RecordingBuffer
     public readonly int NumberWidth;
     public readonly int LabelWidth;
     public readonly long[] ElapsedTicks;
+
+    // When each row was recorded (Stopwatch ticks): rows of several threads are folded in this order.
+    public readonly long[] Timestamps;
     public readonly byte[] Flags;
     public readonly double[] Numbers;
     public readonly string?[] Labels;
@@ -37,6 +40,7 @@ internal sealed class RecordingBuffer
         NumberWidth = numberWidth;
         LabelWidth = labelWidth;
         ElapsedTicks = new long[capacity];
+        Timestamps = new long[capacity];
         Flags = new byte[capacity];
         Numbers = new double[capacity * Math.Max(numberWidth, 0)];
         Labels = new string?[capacity * Math.Max(labelWidth, 0)];

@@ -46,6 +46,10 @@ public sealed class FeatureProfile
     private double _shiftedSum;
     private double _shiftedSumOfSquares;
 
+    // GetDistribution's last result, valid while the count is unchanged (Reset, Merge and ReplaceSketch clear it).
+    private SortedWeightedValues? _distribution;
+    private long _distributionCount;
+
     /// <summary>Creates an empty profile.</summary>
     /// <param name="name">The feature's name.</param>
     /// <param name="type">Whether the feature is numerical or categorical.</param>
@@ -221,6 +225,7 @@ public sealed class FeatureProfile
     /// <exception cref="ArgumentException">The types or the sketch accuracy parameters differ.</exception>
     public void Merge(FeatureProfile other)
     {
+        _distribution = null;
         ArgumentNullException.ThrowIfNull(other);
         if (other.Type != Type)
         {
@@ -266,6 +271,7 @@ public sealed class FeatureProfile
     /// <summary>Forgets everything; keeps the allocated memory (for reuse by the next window).</summary>
     public void Reset()
     {
+        _distribution = null;
         _count = 0;
         _missingCount = 0;
         _shift = 0;
@@ -320,12 +326,17 @@ public sealed class FeatureProfile
     public SortedWeightedValues GetDistribution()
     {
         KllSketch sketch = _sketch ?? throw NotNumerical();
-        if (HasExactValueCounts)
+
+        // A reference profile is compared with every window and never changes: build its view once.
+        if (_distribution is not null && _distributionCount == _count)
         {
-            return SortedWeightedValues.Create(GetValueCounts()!);
+            return _distribution;
         }
 
-        return sketch.ToSortedView();
+        SortedWeightedValues distribution = HasExactValueCounts ? SortedWeightedValues.Create(GetValueCounts()!) : sketch.ToSortedView();
+        _distribution = distribution;
+        _distributionCount = _count;
+        return distribution;
     }
 
     /// <inheritdoc/>
@@ -371,7 +382,11 @@ public sealed class FeatureProfile
         _missingCount = missing;
     }
 
-    private void ReplaceSketch(KllSketch sketch) => _sketch = sketch;
+    private void ReplaceSketch(KllSketch sketch)
+    {
+        _sketch = sketch;
+        _distribution = null;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void TrackDistinct(double value)
