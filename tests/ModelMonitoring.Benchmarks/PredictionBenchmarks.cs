@@ -47,6 +47,10 @@ public class PredictionBenchmarks
     [GlobalSetup(Targets = [nameof(Monitored_CallerPathOnly), nameof(Monitored_TotalWithFold), nameof(Runtime_RecordRowOnly)])]
     public void SetupIdleFolder() => Setup(new ModelMonitoringOptions { FlushInterval = TimeSpan.FromMinutes(1) });
 
+    /// <summary>The idle folder of <see cref="SetupIdleFolder"/>, without drift sketches.</summary>
+    [GlobalSetup(Targets = [nameof(Monitored_TotalWithFold_DriftDetectionOff)])]
+    public void SetupIdleFolderWithoutDrift() => Setup(new ModelMonitoringOptions { FlushInterval = TimeSpan.FromMinutes(1), DriftDetection = false });
+
     /// <summary>Folds what is left and stops listening.</summary>
     [GlobalCleanup]
     public void Cleanup()
@@ -85,6 +89,23 @@ public class PredictionBenchmarks
     /// <summary>3. The generated monitored call plus all its deferred work: calls, then a synchronous flush on this thread.</summary>
     [Benchmark(OperationsPerInvoke = Batch, Description = "3 Monitored + fold (total)")]
     public double Monitored_TotalWithFold()
+    {
+        double sum = 0;
+        for (int i = 0; i < Batch; i++)
+        {
+            sum += _monitored.Predict(NextRequest);
+        }
+
+        ModelMonitoringRuntime.Flush();
+        return sum;
+    }
+
+    /// <summary>
+    /// 3c. As 3, with <see cref="ModelMonitoringOptions.DriftDetection"/> off: counts, latency and window statistics of
+    /// the 10 features are kept; the per-row drift sketches and window comparisons are not.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "3c Monitored + fold, drift detection off")]
+    public double Monitored_TotalWithFold_DriftDetectionOff()
     {
         double sum = 0;
         for (int i = 0; i < Batch; i++)

@@ -29,7 +29,7 @@ namespace ModelMonitoring.Sketches;
 /// gives exactly the exact engine's score. Otherwise, with ε the sketch's <see cref="KllSketch.NormalizedRankError"/>
 /// (0.14% for the default K = 2048, 99% confidence per query): the KS statistic is within ε_reference + ε_current; each bin share is
 /// within 2ε; the Wasserstein distance is within (ε_reference + ε_current) × (max - min) before norming. PSI, KL and
-/// Jensen-Shannon follow from the bin shares (no closed form; measured figures are in <c>docs/benchmarks.sketches.md</c>).
+/// Jensen-Shannon follow from the bin shares (no closed form; measured figures are in the "Sketches" section of <c>docs/benchmarks.md</c>).
 /// Categorical scores are exact unless a <see cref="CategoryCounter"/> overflowed: then the overflow bucket is compared
 /// as one category.</para>
 /// <para><b>Thread safety.</b> Stateless; safe to call from any thread, as long as the profiles are not being written.</para>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the CSV files of the mlmon scale measurement (docs/benchmarks.cli.md). Not a test, not part of mlmon.
+"""Writes the CSV files of the mlmon scale measurement (docs/benchmarks.md ("mlmon at scale")). Not a test, not part of mlmon.
 
     python3 generate_scale_csv.py OUT_DIR [ROWS]
 
