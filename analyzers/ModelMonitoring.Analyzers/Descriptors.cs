@@ -111,6 +111,23 @@ internal static class Descriptors
     /// <summary>Message argument of MMON008 when the namespace is missing.</summary>
     public const string NamespaceMissingReason = "'ModelMonitoring.Generated' is missing from <InterceptorsNamespaces>; reference the ModelMonitoring package, whose build props add it, or add it to the project";
 
+    public static readonly DiagnosticDescriptor CannotBeMonitored = Create(
+        DiagnosticIds.CannotBeMonitored,
+        "Monitored method cannot be monitored",
+        "'{0}' will not be monitored: {1}",
+        Usage,
+        DiagnosticSeverity.Warning,
+        "The generator emits nothing for a generic [DriftTracked] method or for a model type that generated code cannot access, and it does not intercept calls to the methods of a struct model, so such a method looks monitored but is not. Partial [DriftTracked] methods of struct models are monitored (partial mode).");
+
+    /// <summary>Message argument of MMON009 for a generic method.</summary>
+    public const string GenericMethodReason = "generic methods are not supported; make it non-generic or wrap it in a non-generic [DriftTracked] method";
+
+    /// <summary>Message argument of MMON009 for a method of a struct model that is not partial.</summary>
+    public const string StructModelReason = "calls to a struct model's methods cannot be intercepted; declare the method partial (partial mode) or make the model a class";
+
+    /// <summary>Message argument of MMON009 for a model type that generated code cannot access ({0} the model, {1} the types to change).</summary>
+    public const string InaccessibleModelReason = "the model type '{0}' is not accessible to generated code; make {1} internal or public";
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

@@ -26,4 +26,7 @@ public static class DiagnosticIds
 
     /// <summary>Interception is not enabled in the project.</summary>
     public const string InterceptionDisabled = "MMON008";
+
+    /// <summary>A <c>[DriftTracked]</c> method of a model that the generator cannot monitor (generic, struct model, inaccessible type).</summary>
+    public const string CannotBeMonitored = "MMON009";
 }
