@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace ModelMonitoring.Generators.Tests;
 
 /// <summary>
@@ -10,9 +8,9 @@ namespace ModelMonitoring.Generators.Tests;
 /// </summary>
 internal static class Snapshots
 {
-    public static void Verify(string name, string actual, [CallerFilePath] string callerPath = "")
+    public static void Verify(string name, string actual)
     {
-        string directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
+        string directory = Path.Combine(RepositoryRoot(), "tests", "ModelMonitoring.Generators.Tests", "Snapshots");
         string verifiedPath = Path.Combine(directory, name + ".verified.cs");
         string receivedPath = Path.Combine(directory, name + ".received.cs");
         string normalized = actual.Replace("\r\n", "\n");
@@ -36,6 +34,23 @@ internal static class Snapshots
         Assert.Fail(verified is null
             ? $"No approved snapshot {verifiedPath}. Review {receivedPath}; approve with MODELMONITORING_APPROVE_SNAPSHOTS=1."
             : $"Generated code differs from {verifiedPath} (first difference at line {FirstDifferentLine(verified, normalized)}). Review {receivedPath}; approve with MODELMONITORING_APPROVE_SNAPSHOTS=1.");
+    }
+
+    /// <summary>
+    /// The folder holding Instrumentation.sln, found from the test's output folder. (Source paths are no help: a CI
+    /// build maps them to /_/ for determinism.)
+    /// </summary>
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Instrumentation.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No Instrumentation.sln above {AppContext.BaseDirectory}: the snapshot tests run from the repository's build output.");
     }
 
     private static int FirstDifferentLine(string expected, string actual)
