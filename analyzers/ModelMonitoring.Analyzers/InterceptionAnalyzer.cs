@@ -17,7 +17,7 @@ namespace ModelMonitoring.Analyzers;
 /// (language version below 12, or <c>ModelMonitoring.Generated</c> missing from <c>InterceptorsNamespaces</c>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class InterceptionAnalyzer : DiagnosticAnalyzer
+public sealed class InterceptionAnalyzer : ModelMonitoringAnalyzer
 {
     /// <summary>The namespace of the generated interceptors.</summary>
     public const string GeneratedNamespace = "ModelMonitoring.Generated";
@@ -29,49 +29,38 @@ public sealed class InterceptionAnalyzer : DiagnosticAnalyzer
         Descriptors.InterceptionDisabled);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
+        start.RegisterOperationAction(c => AnalyzeMethodReference(c, known), OperationKind.MethodReference);
+        start.RegisterOperationAction(c => AnalyzeInvocation(c, known), OperationKind.Invocation);
+
+        var reason = GetDisabledReason(start.Compilation, start.Options);
+        if (reason is not null)
         {
-            var known = KnownSymbols.Create(start.Compilation);
-            if (known is null)
-            {
-                return;
-            }
-
-            start.RegisterOperationAction(c => AnalyzeMethodReference(c, known), OperationKind.MethodReference);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, known), OperationKind.Invocation);
-
-            var reason = GetDisabledReason(start.Compilation, start.Options);
-            if (reason is not null)
-            {
-                var methods = new ConcurrentBag<Location>();
-                start.RegisterSymbolAction(
-                    c =>
-                    {
-                        var method = (IMethodSymbol)c.Symbol;
-                        if (known.IsInterceptedMethod(method) && method.Locations.FirstOrDefault(l => l.IsInSource) is { } location)
-                        {
-                            methods.Add(location);
-                        }
-                    },
-                    SymbolKind.Method);
-                start.RegisterCompilationEndAction(end =>
+            var methods = new ConcurrentBag<Location>();
+            start.RegisterSymbolAction(
+                c =>
                 {
-                    // Once per compilation, at the first [DriftTracked] method in file and position order.
-                    var first = methods
-                        .OrderBy(l => l.SourceTree!.FilePath, StringComparer.Ordinal)
-                        .ThenBy(l => l.SourceSpan.Start)
-                        .FirstOrDefault();
-                    if (first is not null)
+                    var method = (IMethodSymbol)c.Symbol;
+                    if (known.IsInterceptedMethod(method) && method.Locations.FirstOrDefault(l => l.IsInSource) is { } location)
                     {
-                        end.ReportDiagnostic(Diagnostic.Create(Descriptors.InterceptionDisabled, first, reason));
+                        methods.Add(location);
                     }
-                });
-            }
-        });
+                },
+                SymbolKind.Method);
+            start.RegisterCompilationEndAction(end =>
+            {
+                // Once per compilation, at the first [DriftTracked] method in file and position order.
+                var first = methods
+                    .OrderBy(l => l.SourceTree!.FilePath, StringComparer.Ordinal)
+                    .ThenBy(l => l.SourceSpan.Start)
+                    .FirstOrDefault();
+                if (first is not null)
+                {
+                    end.ReportDiagnostic(Diagnostic.Create(Descriptors.InterceptionDisabled, first, reason));
+                }
+            });
+        }
     }
 
     private static void AnalyzeMethodReference(OperationAnalysisContext context, KnownSymbols known)

@@ -16,7 +16,7 @@ namespace ModelMonitoring.Analyzers;
 /// feature without <c>MaxCategories</c>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ModelDeclarationAnalyzer : DiagnosticAnalyzer
+public sealed class ModelDeclarationAnalyzer : ModelMonitoringAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -29,24 +29,13 @@ public sealed class ModelDeclarationAnalyzer : DiagnosticAnalyzer
         Descriptors.StringFeatureWithoutMaxCategories);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var known = KnownSymbols.Create(start.Compilation);
-            if (known is null)
-            {
-                return;
-            }
-
-            var state = new CompilationState(start.Compilation, known, new AnalyzerSettings(start.Options.AnalyzerConfigOptionsProvider));
-            start.RegisterSymbolAction(state.AnalyzeType, SymbolKind.NamedType);
-            start.RegisterSymbolAction(state.AnalyzeMethod, SymbolKind.Method);
-            start.RegisterSymbolAction(state.AnalyzeProperty, SymbolKind.Property);
-            start.RegisterCompilationEndAction(state.ReportDuplicateModelNames);
-        });
+        var state = new CompilationState(start.Compilation, known, new AnalyzerSettings(start.Options.AnalyzerConfigOptionsProvider));
+        start.RegisterSymbolAction(state.AnalyzeType, SymbolKind.NamedType);
+        start.RegisterSymbolAction(state.AnalyzeMethod, SymbolKind.Method);
+        start.RegisterSymbolAction(state.AnalyzeProperty, SymbolKind.Property);
+        start.RegisterCompilationEndAction(state.ReportDuplicateModelNames);
     }
 
     private sealed class CompilationState

@@ -17,28 +17,17 @@ namespace ModelMonitoring.Analyzers;
 /// <c>[DriftTracked]</c>, and its <see cref="Descriptors.ModelNameProperty"/> property the suggested model name.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class UnmonitoredModelAnalyzer : DiagnosticAnalyzer
+public sealed class UnmonitoredModelAnalyzer : ModelMonitoringAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.UnmonitoredModel);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var known = KnownSymbols.Create(start.Compilation);
-            if (known is null)
-            {
-                return;
-            }
-
-            var settings = new AnalyzerSettings(start.Options.AnalyzerConfigOptionsProvider);
-            start.RegisterSymbolStartAction(symbolStart => OnTypeStart(symbolStart, known, settings), SymbolKind.NamedType);
-        });
+        var settings = new AnalyzerSettings(start.Options.AnalyzerConfigOptionsProvider);
+        start.RegisterSymbolStartAction(symbolStart => OnTypeStart(symbolStart, known, settings), SymbolKind.NamedType);
     }
 
     private static void OnTypeStart(SymbolStartAnalysisContext context, KnownSymbols known, AnalyzerSettings settings)

@@ -15,7 +15,7 @@ namespace ModelMonitoring.Analyzers;
 /// <c>[MonitoredModel]</c> are left to MMON002.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class UnsupportedModelAnalyzer : DiagnosticAnalyzer
+public sealed class UnsupportedModelAnalyzer : ModelMonitoringAnalyzer
 {
     private static readonly SymbolDisplayFormat TypeFormat = new(
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
@@ -25,21 +25,10 @@ public sealed class UnsupportedModelAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.CannotBeMonitored);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var known = KnownSymbols.Create(start.Compilation);
-            if (known is null)
-            {
-                return;
-            }
-
-            start.RegisterSymbolAction(c => AnalyzeType(c, known), SymbolKind.NamedType);
-            start.RegisterSymbolAction(c => AnalyzeMethod(c, known), SymbolKind.Method);
-        });
+        start.RegisterSymbolAction(c => AnalyzeType(c, known), SymbolKind.NamedType);
+        start.RegisterSymbolAction(c => AnalyzeMethod(c, known), SymbolKind.Method);
     }
 
     /// <summary>A model that generated code cannot access: once per type, at its identifier, naming its tracked methods.</summary>
