@@ -74,36 +74,7 @@ public static class SketchDriftEngine
         Func<string, ColumnDriftSettings?>? settingsForColumn = null,
         double driftShare = DatasetDriftResult.DefaultDriftShare)
     {
-        ArgumentNullException.ThrowIfNull(reference);
-        ArgumentNullException.ThrowIfNull(current);
-        if (!(driftShare >= 0 && driftShare <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(driftShare), driftShare, "The dataset drift share must lie between 0 and 1.");
-        }
-
-        Dictionary<string, FeatureProfile> currentByName = IndexByName(current, "current");
-        Dictionary<string, FeatureProfile> referenceByName = IndexByName(reference, "reference");
-        foreach (string name in currentByName.Keys)
-        {
-            if (!referenceByName.ContainsKey(name))
-            {
-                throw new ArgumentException($"Feature '{name}' is in the current data but not in the reference.", nameof(current));
-            }
-        }
-
-        var results = new ColumnDriftResult[reference.Count];
-        for (int i = 0; i < reference.Count; i++)
-        {
-            FeatureProfile referenceFeature = reference[i];
-            if (!currentByName.TryGetValue(referenceFeature.Name, out FeatureProfile? currentFeature))
-            {
-                throw new ArgumentException($"Feature '{referenceFeature.Name}' is in the reference but not in the current data.", nameof(current));
-            }
-
-            results[i] = EvaluateColumn(referenceFeature, currentFeature, settingsForColumn?.Invoke(referenceFeature.Name));
-        }
-
-        return DatasetDriftResult.FromColumns(results, driftShare);
+        return ColumnComparison.EvaluateDataset("feature", reference, current, c => c.Name, EvaluateColumn, settingsForColumn, driftShare);
     }
 
     /// <summary>Compares current profiles with a baseline's; see <see cref="Evaluate(IReadOnlyList{FeatureProfile}, IReadOnlyList{FeatureProfile}, Func{string, ColumnDriftSettings?}?, double)"/>.</summary>
@@ -166,7 +137,7 @@ public static class SketchDriftEngine
         string name = reference.Name;
         RequireFinite(reference, "reference");
         RequireFinite(current, "current");
-        DriftMethod method = ChooseMethod(ColumnType.Numerical, reference.Count, DistinctNumbers(reference, current), settings);
+        DriftMethod method = ColumnComparison.ChooseMethod(ColumnType.Numerical, reference.Count, DistinctNumbers(reference, current), settings);
         SortedWeightedValues referenceDistribution = reference.GetDistribution();
         SortedWeightedValues currentDistribution = current.GetDistribution();
         double score;
@@ -249,7 +220,7 @@ public static class SketchDriftEngine
     private static (DriftMethod Method, double Score) EvaluateCategorical(FeatureProfile reference, FeatureProfile current, ColumnDriftSettings? settings)
     {
         (long[] referenceCounts, long[] currentCounts) = CountCategories(reference.Categories!, current.Categories!);
-        DriftMethod method = ChooseMethod(ColumnType.Categorical, reference.Count, referenceCounts.Length, settings);
+        DriftMethod method = ColumnComparison.ChooseMethod(ColumnType.Categorical, reference.Count, referenceCounts.Length, settings);
         double score = method switch
         {
             DriftMethod.ChiSquare => ChiSquareTest.PValueFromReferenceCounts(ToDoubles(currentCounts), ToDoubles(referenceCounts)),
@@ -258,14 +229,6 @@ public static class SketchDriftEngine
         };
 
         return (method, score);
-    }
-
-    private static DriftMethod ChooseMethod(ColumnType type, long referenceCount, int distinctCount, ColumnDriftSettings? settings)
-    {
-        DriftMethod requested = settings?.Method ?? DriftMethod.Auto;
-        return requested != DriftMethod.Auto && DriftMethodRegistry.IsApplicable(requested, type)
-            ? requested
-            : DriftMethodRegistry.SelectDefault(type, ClampToInt(referenceCount), distinctCount);
     }
 
     private static double CompareCounts(DriftMethod method, long[] referenceCounts, long referenceTotal, long[] currentCounts, long currentTotal)
@@ -430,23 +393,6 @@ public static class SketchDriftEngine
         }
 
         return result;
-    }
-
-    private static int ClampToInt(long value) => (int)Math.Min(value, int.MaxValue);
-
-    private static Dictionary<string, FeatureProfile> IndexByName(IReadOnlyList<FeatureProfile> profiles, string side)
-    {
-        var byName = new Dictionary<string, FeatureProfile>(StringComparer.Ordinal);
-        foreach (FeatureProfile profile in profiles)
-        {
-            ArgumentNullException.ThrowIfNull(profile, side);
-            if (!byName.TryAdd(profile.Name, profile))
-            {
-                throw new ArgumentException($"Feature '{profile.Name}' appears twice in the {side} data.", side);
-            }
-        }
-
-        return byName;
     }
 
 }

@@ -49,43 +49,14 @@ public static class ExactDriftEngine
         Func<string, ColumnDriftSettings?>? settingsForColumn = null,
         double driftShare = DatasetDriftResult.DefaultDriftShare)
     {
-        ArgumentNullException.ThrowIfNull(reference);
-        ArgumentNullException.ThrowIfNull(current);
-        if (!(driftShare >= 0 && driftShare <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(driftShare), driftShare, "The dataset drift share must lie between 0 and 1.");
-        }
-
-        Dictionary<string, ColumnSample> currentByName = IndexByName(current, "current");
-        Dictionary<string, ColumnSample> referenceByName = IndexByName(reference, "reference");
-        foreach (string name in currentByName.Keys)
-        {
-            if (!referenceByName.ContainsKey(name))
-            {
-                throw new ArgumentException($"Column '{name}' is in the current data but not in the reference.", nameof(current));
-            }
-        }
-
-        var results = new ColumnDriftResult[reference.Count];
-        for (int i = 0; i < reference.Count; i++)
-        {
-            ColumnSample referenceColumn = reference[i];
-            if (!currentByName.TryGetValue(referenceColumn.Name, out ColumnSample? currentColumn))
-            {
-                throw new ArgumentException($"Column '{referenceColumn.Name}' is in the reference but not in the current data.", nameof(current));
-            }
-
-            results[i] = EvaluateColumn(referenceColumn, currentColumn, settingsForColumn?.Invoke(referenceColumn.Name));
-        }
-
-        return DatasetDriftResult.FromColumns(results, driftShare);
+        return ColumnComparison.EvaluateDataset("column", reference, current, c => c.Name, EvaluateColumn, settingsForColumn, driftShare);
     }
 
     private static (DriftMethod Method, double Score) EvaluateNumerical(string name, double[] referenceValues, double[] currentValues, ColumnDriftSettings? settings)
     {
         double[] reference = SortedFinite(referenceValues, name, "reference");
         double[] current = SortedFinite(currentValues, name, "current");
-        DriftMethod method = ChooseMethod(ColumnType.Numerical, reference.Length, ColumnDistributions.CountDistinct(reference, current), settings);
+        DriftMethod method = ColumnComparison.ChooseMethod(ColumnType.Numerical, reference.Length, ColumnDistributions.CountDistinct(reference, current), settings);
         double score;
         switch (method)
         {
@@ -128,7 +99,7 @@ public static class ExactDriftEngine
     private static (DriftMethod Method, double Score) EvaluateCategorical(string[] reference, string[] current, ColumnDriftSettings? settings)
     {
         (long[] referenceCounts, long[] currentCounts, _) = ColumnDistributions.CountCategories(reference, current);
-        DriftMethod method = ChooseMethod(ColumnType.Categorical, reference.Length, referenceCounts.Length, settings);
+        DriftMethod method = ColumnComparison.ChooseMethod(ColumnType.Categorical, reference.Length, referenceCounts.Length, settings);
         double score;
         switch (method)
         {
@@ -156,14 +127,6 @@ public static class ExactDriftEngine
         }
 
         return (method, score);
-    }
-
-    private static DriftMethod ChooseMethod(ColumnType type, int referenceCount, int distinctCount, ColumnDriftSettings? settings)
-    {
-        DriftMethod requested = settings?.Method ?? DriftMethod.Auto;
-        return requested != DriftMethod.Auto && DriftMethodRegistry.IsApplicable(requested, type)
-            ? requested
-            : DriftMethodRegistry.SelectDefault(type, referenceCount, distinctCount);
     }
 
     // Evidently fills empty bins for PSI and KL divergence only (get_binned_data's feel_zeroes).
@@ -217,20 +180,5 @@ public static class ExactDriftEngine
     }
 
     private static double[] ToDoubles(long[] counts) => Array.ConvertAll(counts, count => (double)count);
-
-    private static Dictionary<string, ColumnSample> IndexByName(IReadOnlyList<ColumnSample> columns, string side)
-    {
-        var byName = new Dictionary<string, ColumnSample>(StringComparer.Ordinal);
-        foreach (ColumnSample column in columns)
-        {
-            ArgumentNullException.ThrowIfNull(column, side);
-            if (!byName.TryAdd(column.Name, column))
-            {
-                throw new ArgumentException($"Column '{column.Name}' appears twice in the {side} data.", side);
-            }
-        }
-
-        return byName;
-    }
 
 }
