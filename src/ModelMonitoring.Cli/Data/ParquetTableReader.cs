@@ -152,7 +152,7 @@ internal sealed class ParquetTableReader : ITableReader
         {
             ReadNumbers<Half>(group, field, column, count, v => (double)v, v => v.ToString("R", CultureInfo.InvariantCulture), cancellationToken);
         }
-        else if (type == typeof(string))
+        else if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var values = new string?[count];
             group.ReadAsync(field, values.AsMemory(), null, cancellationToken).AsTask().GetAwaiter().GetResult();
@@ -194,8 +194,7 @@ internal sealed class ParquetTableReader : ITableReader
         }
         else
         {
-            throw new CliInputException(
-                $"column {Dataset.Quote(column.Name)} holds {type.Name} values; mlmon compares numbers and labels (strings, booleans, dates).");
+            throw new NotSupportedException($"{type.Name} values are not supported; mlmon compares numbers and labels (strings, booleans, dates)");
         }
     }
 
