@@ -191,10 +191,8 @@ internal sealed class JsonLinesTableReader : ITableReader
                     throw Error(text, line, 0, "no \"features\" object, but line 1 is a capture record; every line must be of one kind");
                 }
 
-                if (reader.Read())
-                {
-                    throw Error(text, line, reader.TokenStartIndex, "text after the end of the object; put one JSON object per line");
-                }
+                // Text after the object: the reader (final block) throws a JsonException naming the place.
+                reader.Read();
             }
             catch (JsonException ex)
             {
