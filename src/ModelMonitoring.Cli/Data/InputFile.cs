@@ -69,7 +69,11 @@ internal static class OutputFile
 
     /// <summary>Writes the text (UTF-8, no BOM) to the file.</summary>
     /// <exception cref="CliInputException">The write failed; the message names the option and the file.</exception>
-    public static void Write(string path, string option, string text)
+    public static void Write(string path, string option, string text) => Write(path, option, writer => writer.Write(text));
+
+    /// <summary>Writes what <paramref name="write"/> writes (UTF-8, no BOM) to the file.</summary>
+    /// <exception cref="CliInputException">The write failed; the message names the option and the file.</exception>
+    public static void Write(string path, string option, Action<TextWriter> write)
     {
         CheckWritable(path, option);
         string full = Path.GetFullPath(path);
@@ -79,7 +83,7 @@ internal static class OutputFile
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
             {
-                writer.Write(text);
+                write(writer);
             }
 
             File.Move(temporary, full, overwrite: true);
