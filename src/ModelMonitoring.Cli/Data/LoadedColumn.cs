@@ -140,6 +140,32 @@ internal sealed class LoadedColumn
         }
     }
 
+    /// <summary>Adds numbers in bulk; NaN and infinities are missing.</summary>
+    public void AddNumbers(ReadOnlySpan<double> values)
+    {
+        if (numbers is null)
+        {
+            foreach (double value in values)
+            {
+                AddNumber(value);
+            }
+
+            return;
+        }
+
+        foreach (double value in values)
+        {
+            if (double.IsFinite(value))
+            {
+                numbers.Add(value);
+            }
+            else
+            {
+                Missing++;
+            }
+        }
+    }
+
     /// <summary>Adds a label; in a numerical column it makes the column <see cref="NotNumeric"/>.</summary>
     public void AddLabel(string label, long line = 0)
     {

@@ -34,6 +34,8 @@ internal sealed class ParquetTableReader : ITableReader
                 throw new CliInputException($"{path}: the Parquet file has no columns.");
             }
 
+            long total = reader.RowGroups.Sum(g => g.RowCount);
+            int capacity = (int)Math.Min(total, Array.MaxLength);
             var columns = new List<(DataField Field, LoadedColumn Column)>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (DataField field in fields)
@@ -51,11 +53,12 @@ internal sealed class ParquetTableReader : ITableReader
 
                 if (selection.Reads(name))
                 {
-                    columns.Add((field, new LoadedColumn(name, selection.AsLabels(name) || !IsNumeric(field.ClrType))));
+                    columns.Add((field, new LoadedColumn(name, selection.AsLabels(name) || !IsNumeric(field.ClrType), capacity)));
                 }
             }
 
             long rows = 0;
+            var buffers = new Buffers();
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -65,7 +68,7 @@ internal sealed class ParquetTableReader : ITableReader
                 {
                     try
                     {
-                        ReadColumn(group, field, column, count, cancellationToken);
+                        ReadColumn(group, field, column, count, buffers, cancellationToken);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException and not CliInputException)
                     {
@@ -101,10 +104,17 @@ internal sealed class ParquetTableReader : ITableReader
         || type == typeof(byte) || type == typeof(sbyte) || type == typeof(ushort) || type == typeof(uint) || type == typeof(ulong)
         || type == typeof(decimal) || type == typeof(Half);
 
-    private static void ReadColumn(ParquetRowGroupReader group, DataField field, LoadedColumn column, int count, CancellationToken cancellationToken)
+    private static void ReadColumn(ParquetRowGroupReader group, DataField field, LoadedColumn column, int count, Buffers buffers, CancellationToken cancellationToken)
     {
         Type type = field.ClrType;
-        if (type == typeof(double))
+        if (type == typeof(double) && !field.IsNullable && !column.IsCategorical)
+        {
+            // The common case, in bulk through one reused buffer.
+            double[] values = buffers.Get<double>(count);
+            group.ReadAsync(field, values.AsMemory(0, count), null, cancellationToken).AsTask().GetAwaiter().GetResult();
+            column.AddNumbers(values.AsSpan(0, count));
+        }
+        else if (type == typeof(double))
         {
             ReadNumbers<double>(group, field, column, count, v => v, v => v.ToString("R", CultureInfo.InvariantCulture), cancellationToken);
         }
@@ -152,7 +162,36 @@ internal sealed class ParquetTableReader : ITableReader
         {
             ReadNumbers<Half>(group, field, column, count, v => (double)v, v => v.ToString("R", CultureInfo.InvariantCulture), cancellationToken);
         }
-        else if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
+        else if (type == typeof(ReadOnlyMemory<char>))
+        {
+            // Text as slices of the page's buffer: a label is a string only the first time it is seen.
+            if (field.IsNullable)
+            {
+                ReadOnlyMemory<char>?[] values = buffers.Get<ReadOnlyMemory<char>?>(count);
+                group.ReadAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, count), null, cancellationToken).AsTask().GetAwaiter().GetResult();
+                foreach (ReadOnlyMemory<char>? value in values.AsSpan(0, count))
+                {
+                    if (value is ReadOnlyMemory<char> text)
+                    {
+                        column.AddLabel(text.Span);
+                    }
+                    else
+                    {
+                        column.AddMissing();
+                    }
+                }
+            }
+            else
+            {
+                ReadOnlyMemory<char>[] values = buffers.Get<ReadOnlyMemory<char>>(count);
+                group.ReadAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, count), null, cancellationToken).AsTask().GetAwaiter().GetResult();
+                foreach (ReadOnlyMemory<char> text in values.AsSpan(0, count))
+                {
+                    column.AddLabel(text.Span);
+                }
+            }
+        }
+        else if (type == typeof(string))
         {
             var values = new string?[count];
             group.ReadAsync(field, values.AsMemory(), null, cancellationToken).AsTask().GetAwaiter().GetResult();
@@ -292,6 +331,24 @@ internal sealed class ParquetTableReader : ITableReader
             {
                 column.AddLabel(toLabel(v));
             }
+        }
+    }
+
+    /// <summary>One reusable array per element type, so row groups and columns do not each allocate their own.</summary>
+    private sealed class Buffers
+    {
+        private readonly Dictionary<Type, Array> arrays = [];
+
+        public T[] Get<T>(int length)
+        {
+            if (arrays.TryGetValue(typeof(T), out Array? array) && array.Length >= length)
+            {
+                return (T[])array;
+            }
+
+            var fresh = new T[length];
+            arrays[typeof(T)] = fresh;
+            return fresh;
         }
     }
 
