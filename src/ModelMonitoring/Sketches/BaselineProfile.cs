@@ -267,7 +267,7 @@ public sealed class BaselineProfile
 
         if (feature.Type == ColumnType.Numerical)
         {
-            KllSketch sketch = feature.Sketch!;
+            KllSketch sketch = feature.SketchForSaving();
             IReadOnlyList<WeightedValue>? counts = feature.GetValueCounts();
             document.Mean = feature.Count == 0 ? null : feature.Mean;
             document.StandardDeviation = feature.Count == 0 ? null : feature.StandardDeviation;

@@ -37,6 +37,10 @@ public sealed class CategoryCounter
     private long _overflowCount;
     private long _missingCount;
 
+    // SortedCounts' last result, valid while the count is unchanged (Reset, Merge and Restore clear it).
+    private KeyValuePair<string, long>[]? _sorted;
+    private long _sortedCount;
+
     /// <summary>Creates an empty counter.</summary>
     /// <param name="maxCategories">How many distinct values are counted exactly (at least 1); 0 means <see cref="DefaultMaxCategories"/>.</param>
     public CategoryCounter(int maxCategories = DefaultMaxCategories)
@@ -122,7 +126,26 @@ public sealed class CategoryCounter
     /// The counts as the drift methods see them: each exact category, then <see cref="OverflowCategory"/> when the
     /// overflow bucket is not empty. Sorted by key (ordinal) so results do not depend on arrival order. Allocates.
     /// </summary>
-    public IReadOnlyList<KeyValuePair<string, long>> GetCounts()
+    public IReadOnlyList<KeyValuePair<string, long>> GetCounts() => Array.AsReadOnly(SortedCounts());
+
+    /// <summary>
+    /// <see cref="GetCounts"/> as an array, cached while the count is unchanged: a reference compared with every
+    /// window sorts its categories once. Callers must not change it.
+    /// </summary>
+    internal KeyValuePair<string, long>[] SortedCounts()
+    {
+        if (_sorted is not null && _sortedCount == _count)
+        {
+            return _sorted;
+        }
+
+        KeyValuePair<string, long>[] sorted = BuildSortedCounts();
+        _sorted = sorted;
+        _sortedCount = _count;
+        return sorted;
+    }
+
+    private KeyValuePair<string, long>[] BuildSortedCounts()
     {
         var result = new List<KeyValuePair<string, long>>(_counts.Count + 1);
         long overflow = _overflowCount;
@@ -144,7 +167,7 @@ public sealed class CategoryCounter
         }
 
         result.Sort((left, right) => string.CompareOrdinal(left.Key, right.Key));
-        return result;
+        return [.. result];
     }
 
     /// <summary>
@@ -156,6 +179,7 @@ public sealed class CategoryCounter
     public void Merge(CategoryCounter other)
     {
         ArgumentNullException.ThrowIfNull(other);
+        _sorted = null;
         if (ReferenceEquals(other, this))
         {
             foreach (string key in _counts.Keys.ToArray())
@@ -182,6 +206,7 @@ public sealed class CategoryCounter
     /// <summary>Forgets every count; keeps the allocated dictionary.</summary>
     public void Reset()
     {
+        _sorted = null;
         _counts.Clear();
         _count = 0;
         _overflowCount = 0;
