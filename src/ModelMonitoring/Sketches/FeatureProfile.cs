@@ -16,8 +16,9 @@ namespace ModelMonitoring.Sketches;
 /// <para>
 /// <b>Memory bound.</b> Numerical: one <see cref="KllSketch"/> (<see cref="KllSketch.MaxRetainedItems(int)"/> doubles,
 /// 52.7 KiB for the default K = 2048) plus 21 exact value counts, about 53 KiB in all. Categorical: one
-/// <see cref="CategoryCounter"/> of at most <see cref="MaxCategories"/> entries. Both are allocated by the constructor;
-/// nothing grows with the stream.
+/// <see cref="CategoryCounter"/> of at most <see cref="MaxCategories"/> entries of at most
+/// <see cref="MaxCategoryLength"/> characters, its own copies (a profile never keeps a caller's string alive). Both are
+/// allocated by the constructor; nothing grows with the stream. NaN, ±Infinity and null are missing values.
 /// </para>
 /// <para>
 /// <b>Window profiles binned on a reference's grid.</b> <see cref="CreateWindowProfile"/> makes the profile of a
@@ -83,6 +84,7 @@ public sealed class FeatureProfile
     private bool _distinctOverflow;
     private long _count;
     private long _missingCount;
+    private long _nonFiniteCount;
     private double _shift;
     private double _shiftedSum;
     private double _shiftedSumOfSquares;
@@ -97,7 +99,8 @@ public sealed class FeatureProfile
     /// <param name="maxCategories">For a categorical feature, how many distinct values are counted exactly (0 = 100).</param>
     /// <param name="sketchK">For a numerical feature, the accuracy parameter of its <see cref="KllSketch"/>.</param>
     /// <param name="seed">The seed of the sketch's compaction coin (deterministic results for equal seeds and streams).</param>
-    public FeatureProfile(string name, ColumnType type, int maxCategories = CategoryCounter.DefaultMaxCategories, int sketchK = KllSketch.DefaultK, ulong seed = KllSketch.DefaultSeed)
+    /// <param name="maxCategoryLength">For a categorical feature, how many characters of a value are kept (0 = 256); a longer value is truncated.</param>
+    public FeatureProfile(string name, ColumnType type, int maxCategories = CategoryCounter.DefaultMaxCategories, int sketchK = KllSketch.DefaultK, ulong seed = KllSketch.DefaultSeed, int maxCategoryLength = CategoryCounter.DefaultMaxCategoryLength)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
@@ -110,13 +113,24 @@ public sealed class FeatureProfile
                 _distinctCounts = new long[DistinctValueLimit];
                 break;
             case ColumnType.Categorical:
-                _categories = new CategoryCounter(maxCategories);
+                _categories = new CategoryCounter(maxCategories, maxCategoryLength);
                 _distinctValues = [];
                 _distinctCounts = [];
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown column type.");
         }
+    }
+
+    // A restored numerical profile around its sketch, or categorical one around its counter (BaselineProfile).
+    private FeatureProfile(string name, KllSketch? sketch, CategoryCounter? categories)
+    {
+        Name = name;
+        Type = sketch is not null ? ColumnType.Numerical : ColumnType.Categorical;
+        _sketch = sketch;
+        _categories = categories;
+        _distinctValues = sketch is not null ? NewDistinctSlots() : [];
+        _distinctCounts = sketch is not null ? new long[DistinctValueLimit] : [];
     }
 
     // A binned window profile on the grid of a reference.
@@ -147,7 +161,7 @@ public sealed class FeatureProfile
         ArgumentNullException.ThrowIfNull(reference);
         if (reference.Type == ColumnType.Categorical)
         {
-            return new FeatureProfile(reference.Name, ColumnType.Categorical, reference.MaxCategories);
+            return new FeatureProfile(reference.Name, ColumnType.Categorical, reference.MaxCategories, maxCategoryLength: reference.MaxCategoryLength);
         }
 
         QuantileGrid? grid = reference.WindowGrid();
@@ -165,8 +179,9 @@ public sealed class FeatureProfile
     /// <summary>Creates an empty categorical profile.</summary>
     /// <param name="name">The feature's name.</param>
     /// <param name="maxCategories">How many distinct values are counted exactly before the overflow bucket.</param>
-    public static FeatureProfile Categorical(string name, int maxCategories = CategoryCounter.DefaultMaxCategories) =>
-        new(name, ColumnType.Categorical, maxCategories);
+    /// <param name="maxCategoryLength">How many characters of a value are kept; a longer value is truncated.</param>
+    public static FeatureProfile Categorical(string name, int maxCategories = CategoryCounter.DefaultMaxCategories, int maxCategoryLength = CategoryCounter.DefaultMaxCategoryLength) =>
+        new(name, ColumnType.Categorical, maxCategories, maxCategoryLength: maxCategoryLength);
 
     /// <summary>The feature's name.</summary>
     public string Name { get; }
@@ -177,8 +192,15 @@ public sealed class FeatureProfile
     /// <summary>How many non-missing values were added.</summary>
     public long Count => _count;
 
-    /// <summary>How many missing values (NaN or null) were added.</summary>
+    /// <summary>How many missing values (NaN, ±Infinity or null) were added.</summary>
     public long MissingCount => _missingCount;
+
+    /// <summary>
+    /// How many of the missing values were ±Infinity (or a number too large for a double, such as 1e400, which parses as
+    /// infinity). They are counted as missing, as NaN is, so that one of them cannot make the moments, the range or the
+    /// drift comparison meaningless.
+    /// </summary>
+    public long NonFiniteCount => _nonFiniteCount;
 
     /// <summary>How many values were added, missing ones included.</summary>
     public long TotalCount => _count + _missingCount;
@@ -197,6 +219,9 @@ public sealed class FeatureProfile
 
     /// <summary>For a categorical feature, how many distinct values are counted exactly before the overflow bucket.</summary>
     public int MaxCategories => _categories?.MaxCategories ?? CategoryCounter.DefaultMaxCategories;
+
+    /// <summary>For a categorical feature, how many characters of a value are kept (longer values are truncated).</summary>
+    public int MaxCategoryLength => _categories?.MaxCategoryLength ?? CategoryCounter.DefaultMaxCategoryLength;
 
     /// <summary>The accuracy parameter of the numerical sketch (0 for a categorical feature or a binned window).</summary>
     public int SketchK => _sketch?.K ?? 0;
@@ -252,27 +277,24 @@ public sealed class FeatureProfile
         ? _categories!.DistinctCount
         : _distinctOverflow ? DistinctValueLimit + 1 : _distinctCount;
 
-    /// <summary>Adds a number. NaN counts as missing. Allocation-free.</summary>
+    /// <summary>
+    /// Adds a number. NaN and ±Infinity count as missing (infinities also in <see cref="NonFiniteCount"/>).
+    /// Allocation-free.
+    /// </summary>
     /// <param name="value">The value.</param>
-    /// <exception cref="InvalidOperationException">The feature is categorical.</exception>
+    /// <exception cref="InvalidOperationException">The feature is categorical and the value is finite.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(double value)
     {
-        if (double.IsNaN(value))
+        if (!double.IsFinite(value))
         {
-            _missingCount++;
+            AddNonFinite(value);
             return;
         }
 
         BinTotal[]? bins = _bins;
         if (bins is not null)
         {
-            if (double.IsInfinity(value))
-            {
-                _missingCount++;
-                return;
-            }
-
             AddMoments(value);
             if (value < _min)
             {
@@ -295,7 +317,10 @@ public sealed class FeatureProfile
         sketch.Add(value);
     }
 
-    /// <summary>Adds a category. Null counts as missing. Allocation-free for a category already seen.</summary>
+    /// <summary>
+    /// Adds a category. Null counts as missing. A value longer than <see cref="MaxCategoryLength"/> is truncated; a new
+    /// category is kept as a copy, never as the caller's string. Allocation-free for a category already seen.
+    /// </summary>
     /// <param name="value">The value.</param>
     /// <exception cref="InvalidOperationException">The feature is numerical and the value is not null.</exception>
     public void Add(string? value)
@@ -363,6 +388,7 @@ public sealed class FeatureProfile
 
         _count += other._count;
         _missingCount += other._missingCount;
+        _nonFiniteCount += other._nonFiniteCount;
     }
 
     /// <summary>Forgets everything; keeps the allocated memory (for reuse by the next window).</summary>
@@ -371,6 +397,7 @@ public sealed class FeatureProfile
         _distribution = null;
         _count = 0;
         _missingCount = 0;
+        _nonFiniteCount = 0;
         _shift = 0;
         _shiftedSum = 0;
         _shiftedSumOfSquares = 0;
@@ -397,7 +424,7 @@ public sealed class FeatureProfile
             return binned;
         }
 
-        var copy = new FeatureProfile(Name, Type, MaxCategories, _sketch?.K ?? KllSketch.DefaultK, _sketch?.Seed ?? KllSketch.DefaultSeed);
+        var copy = new FeatureProfile(Name, Type, MaxCategories, _sketch?.K ?? KllSketch.DefaultK, _sketch?.Seed ?? KllSketch.DefaultSeed, MaxCategoryLength);
         copy.Merge(this);
         if (_sketch is not null)
         {
@@ -468,11 +495,18 @@ public sealed class FeatureProfile
 
     internal bool DistinctOverflow => _distinctOverflow;
 
+    /// <summary>A restored numerical profile around a restored sketch; used by <see cref="BaselineProfile"/>.</summary>
+    internal static FeatureProfile Restored(string name, KllSketch sketch) => new(name, sketch, null);
+
+    /// <summary>A restored categorical profile around its counter; used by <see cref="BaselineProfile"/>.</summary>
+    internal static FeatureProfile Restored(string name, CategoryCounter categories) => new(name, null, categories);
+
     /// <summary>Restores the moments and counts from serialized parts; used by <see cref="BaselineProfile"/>.</summary>
-    internal void RestoreNumbers(long count, long missing, double shift, double shiftedSum, double shiftedSumOfSquares, bool distinctOverflow, IReadOnlyList<WeightedValue> valueCounts, KllSketch sketch)
+    internal void RestoreNumbers(long count, long missing, long nonFinite, double shift, double shiftedSum, double shiftedSumOfSquares, bool distinctOverflow, IReadOnlyList<WeightedValue> valueCounts, KllSketch sketch)
     {
         _count = count;
         _missingCount = missing;
+        _nonFiniteCount = nonFinite;
         _shift = shift;
         _shiftedSum = shiftedSum;
         _shiftedSumOfSquares = shiftedSumOfSquares;
@@ -493,8 +527,9 @@ public sealed class FeatureProfile
     }
 
     /// <summary>Restores the category counts from serialized parts; used by <see cref="BaselineProfile"/>.</summary>
-    internal void RestoreCategories(long missing, IEnumerable<KeyValuePair<string, long>> counts, long overflow)
+    internal void RestoreCategories(long missing, long nonFinite, IEnumerable<KeyValuePair<string, long>> counts, long overflow)
     {
+        _nonFiniteCount = nonFinite;
         _categories!.Restore(counts, overflow, missing);
         _count = _categories.Count;
         _missingCount = missing;
@@ -533,6 +568,16 @@ public sealed class FeatureProfile
         grid = QuantileGrid.Build(GetDistribution());
         Volatile.Write(ref _windowGrid, grid);
         return grid;
+    }
+
+    // NaN, or ±Infinity (its own counter too): missing, never folded into the moments, range, bins or sketch.
+    private void AddNonFinite(double value)
+    {
+        _missingCount++;
+        if (!double.IsNaN(value))
+        {
+            _nonFiniteCount++;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
