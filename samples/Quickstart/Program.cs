@@ -7,7 +7,7 @@ using Quickstart;
 using Spectre.Console;
 
 const int PredictionsPerPhase = 30_000;
-ModelMonitoringRuntime.Configure(new ModelMonitoringOptions { WindowSize = 1_000_000, WindowDuration = TimeSpan.FromHours(1) });
+ModelMonitoringRuntime.Default.UpdateOptions(new ModelMonitoringOptions { WindowSize = 1_000_000, WindowDuration = TimeSpan.FromHours(1) });
 
 // Read latency the way any OpenTelemetry consumer would: from the ModelMonitoring meter.
 var latencies = new List<double>(2 * PredictionsPerPhase);

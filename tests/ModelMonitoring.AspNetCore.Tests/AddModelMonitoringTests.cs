@@ -7,6 +7,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using ModelMonitoring.Runtime;
 using OpenTelemetry.Metrics;
 
 namespace ModelMonitoring.AspNetCore.Tests;
@@ -65,7 +68,7 @@ public sealed class AddModelMonitoringTests
         using var client = new HttpClient { BaseAddress = ListeningAddress(app) };
         string metrics = await client.GetStringAsync("metrics");
         Assert.Contains(PrometheusText.Parse(metrics), s => s.Name == "own_requests_total" && s.Value == 7);
-        Assert.Equal(500, ModelMonitoringRuntime.Options.WindowSize);
+        Assert.Equal(500, app.Services.GetRequiredService<ModelMonitoringRuntime>().Options.WindowSize);
 
         using HttpResponseMessage health = await client.GetAsync("health");
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
@@ -76,23 +79,33 @@ public sealed class AddModelMonitoringTests
     }
 
     [Fact]
-    public async Task The_runtime_logs_and_keeps_time_through_the_host_while_it_runs()
+    public async Task The_host_owns_its_runtime_with_its_clock_and_logger_and_lets_it_go_on_stop()
     {
         var clock = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var logs = new FakeLogCollector();
         WebApplicationBuilder builder = NewBuilder([]);
+        builder.Logging.AddProvider(new FakeLoggerProvider(logs));
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddModelMonitoring();
         await using WebApplication app = builder.Build();
         await app.StartAsync();
 
-        Assert.Same(clock, ModelMonitoringRuntime.TimeProvider);
-        Assert.Same(app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), ModelMonitoringRuntime.LoggerFactory);
+        var runtime = app.Services.GetRequiredService<ModelMonitoringRuntime>();
+        Assert.Same(clock, runtime.TimeProvider);
+        Assert.Same(runtime, ModelMonitoringRuntime.Current); // outside any request, calls record into the host's runtime
+
+        // A failed call logs at Error through the host's logging.
+        PredictionMonitor method = ModelRegistry.Register(new ModelDescriptor("host-logged", "1.0", null, null, "Tests.HostLogged", [
+            new MethodDescriptor("Predict", "M:Tests.HostLogged.Predict", isBatch: false, isAsync: false, []),
+        ])).Methods[0];
+        FeatureRow row = method.BeginFailedRow(System.Diagnostics.Stopwatch.GetTimestamp(), new TimeoutException("slow"), default);
+        row.Commit();
+        Assert.Contains(logs.GetSnapshot(), r => r.Category == "ModelMonitoring" && r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Message.Contains("host-logged", StringComparison.Ordinal));
+        Assert.Equal(1, runtime.For("host-logged").GetPredictionCounts().Errors);
 
         await app.StopAsync();
 
-        // The host disposes both next: the process-wide runtime lets go of them.
-        Assert.Same(TimeProvider.System, ModelMonitoringRuntime.TimeProvider);
-        Assert.Same(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, ModelMonitoringRuntime.LoggerFactory);
+        Assert.NotSame(runtime, ModelMonitoringRuntime.Current);
     }
 
     [Fact]

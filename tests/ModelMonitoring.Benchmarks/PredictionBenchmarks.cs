@@ -27,7 +27,7 @@ public class PredictionBenchmarks
     private IPricingModel _handWrittenTarget = null!;
     private TelemetrySession? _telemetry;
     private PredictionMonitor _method = null!;
-    private RecordingBuffer? _ring;
+    private IDisposable? _pausedFolder;
 
     /// <summary>The next request of the deterministic cycle (every benchmark pays the same ~1 ns for this).</summary>
     private PricingRequest NextRequest => _requests[_next++ & (4096 - 1)];
@@ -45,7 +45,11 @@ public class PredictionBenchmarks
     /// either done by the benchmark itself (<see cref="Monitored_TotalWithFold"/>) or discarded.
     /// </summary>
     [GlobalSetup(Targets = [nameof(Monitored_CallerPathOnly), nameof(Monitored_TotalWithFold), nameof(Runtime_RecordRowOnly)])]
-    public void SetupIdleFolder() => Setup(new ModelMonitoringOptions { FlushInterval = TimeSpan.FromMinutes(1) });
+    public void SetupIdleFolder()
+    {
+        Setup(new ModelMonitoringOptions { FlushInterval = TimeSpan.FromMinutes(1) });
+        _pausedFolder = ModelMonitoringRuntime.Default.Folder.Pause();
+    }
 
     /// <summary>The idle folder of <see cref="SetupIdleFolder"/>, without drift sketches.</summary>
     [GlobalSetup(Targets = [nameof(Monitored_TotalWithFold_DriftDetectionOff)])]
@@ -55,7 +59,8 @@ public class PredictionBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        ModelMonitoringRuntime.Flush();
+        _pausedFolder?.Dispose();
+        ModelMonitoringRuntime.Default.Flush();
         _telemetry?.Dispose();
         _telemetry = null;
     }
@@ -96,7 +101,7 @@ public class PredictionBenchmarks
             sum += _monitored.Predict(NextRequest);
         }
 
-        ModelMonitoringRuntime.Flush();
+        ModelMonitoringRuntime.Default.Flush();
         return sum;
     }
 
@@ -113,7 +118,7 @@ public class PredictionBenchmarks
             sum += _monitored.Predict(NextRequest);
         }
 
-        ModelMonitoringRuntime.Flush();
+        ModelMonitoringRuntime.Default.Flush();
         return sum;
     }
 
@@ -155,7 +160,7 @@ public class PredictionBenchmarks
 
     private void Setup(ModelMonitoringOptions options)
     {
-        ModelMonitoringRuntime.Configure(options);
+        ModelMonitoringRuntime.Default.UpdateOptions(options);
         _telemetry = TelemetrySession.Start(Listener);
         _handWrittenTarget = _unmonitored;
         _proxy = MonitoringProxy.Create(_unmonitored);
@@ -183,26 +188,10 @@ public class PredictionBenchmarks
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        ModelMonitoringRuntime.Flush();
+        ModelMonitoringRuntime.Default.Flush();
         Console.WriteLine($"// caller-thread allocation check: {allocated} bytes over {Calls} monitored calls ({(double)allocated / Calls:0.###} B/call)");
     }
 
-    /// <summary>Drops this thread's published rows without folding them (the folder is idle in these benchmarks).</summary>
-    private void DiscardRows()
-    {
-        RecordingBuffer ring = _ring is { } known && known.Owner == Thread.CurrentThread ? known : (_ring = FindRing());
-        ring.Tail = ring.Head;
-    }
-
-    private RecordingBuffer FindRing()
-    {
-        FieldInfo field = typeof(PredictionMonitor).GetField("_buffers", BindingFlags.Instance | BindingFlags.NonPublic)
-            ?? throw new InvalidOperationException("PredictionMonitor._buffers is gone: update DiscardRows to the runtime's new layout.");
-        var rings = (List<RecordingBuffer>)field.GetValue(_method)!;
-        lock (rings)
-        {
-            return rings.Find(r => r.Owner == Thread.CurrentThread)
-                ?? throw new InvalidOperationException("This thread has no ring yet: make a monitored call first.");
-        }
-    }
+    /// <summary>Drops the published rows without folding them (the folder is paused in these benchmarks).</summary>
+    private void DiscardRows() => ModelMonitoringRuntime.Default.GetRecorder(_method)!.DiscardCommitted();
 }

@@ -66,7 +66,7 @@ public sealed class TelemetrySession : IDisposable
     /// </summary>
     public void Verify()
     {
-        ModelMonitoringRuntime.Flush();
+        ModelMonitoringRuntime.Default.Flush();
         IReadOnlyDictionary<string, long> totals = Collect();
         foreach (string name in new[] { ModelMonitoringInstruments.PredictionDuration, HandWrittenMonitoring.DurationName, HandWrittenMonitoring.PredictionsName })
         {
