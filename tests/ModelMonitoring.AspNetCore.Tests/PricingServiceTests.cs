@@ -195,6 +195,26 @@ public sealed class PricingServiceTests
         Assert.Contains("ModelMonitoring:WindowSize must be at least 1 (was 0).", output);
     }
 
+    [Fact]
+    public async Task A_scrape_passes_promtool_check_metrics()
+    {
+        await using PricingServiceProcess service = await PricingServiceProcess.StartAsync();
+        using (HttpResponseMessage ok = await service.Client.PostAsJsonAsync("predict", Request()))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using (HttpResponseMessage failed = await service.Client.PostAsJsonAsync("predict", Request(energyRating: "Z")))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        }
+
+        string scrape = await service.Client.GetStringAsync("metrics");
+        Assert.Contains("ml_model_predictions_total", scrape, StringComparison.Ordinal);
+        (int exitCode, string output) = await Promtool.CheckMetricsAsync(scrape);
+        Assert.True(exitCode == 0 && output.Length == 0, "promtool check metrics rejected the scrape:\n" + output);
+    }
+
     private static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(PricingServiceProcess service)
     {
         using HttpResponseMessage response = await service.Client.GetAsync("metrics");
