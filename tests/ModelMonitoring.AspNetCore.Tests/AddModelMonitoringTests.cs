@@ -109,6 +109,73 @@ public sealed class AddModelMonitoringTests
     }
 
     [Fact]
+    public async Task Two_hosts_in_one_process_do_not_see_each_others_state()
+    {
+        PredictionMonitor method = ModelRegistry.Register(new ModelDescriptor("two-hosts", "1.0", null, null, "Tests.TwoHosts", [
+            new MethodDescriptor("Predict", "M:Tests.TwoHosts.Predict", isBatch: false, isAsync: false, []),
+        ])).Methods[0];
+        await using WebApplication first = await StartRecordingHost(method, windowSize: 10);
+        await using WebApplication second = await StartRecordingHost(method, windowSize: 20);
+        using var firstClient = new HttpClient { BaseAddress = ListeningAddress(first) };
+        using var secondClient = new HttpClient { BaseAddress = ListeningAddress(second) };
+
+        for (int i = 0; i < 3; i++)
+        {
+            (await firstClient.PostAsync("record", null)).EnsureSuccessStatusCode();
+        }
+
+        for (int i = 0; i < 5; i++)
+        {
+            (await secondClient.PostAsync("record", null)).EnsureSuccessStatusCode();
+        }
+
+        var firstRuntime = first.Services.GetRequiredService<ModelMonitoringRuntime>();
+        var secondRuntime = second.Services.GetRequiredService<ModelMonitoringRuntime>();
+        Assert.NotSame(firstRuntime, secondRuntime);
+        Assert.Equal(3, firstRuntime.For("two-hosts").GetPredictionCounts().Successes);
+        Assert.Equal(5, secondRuntime.For("two-hosts").GetPredictionCounts().Successes);
+        Assert.Equal((10, 20), (firstRuntime.Options.WindowSize, secondRuntime.Options.WindowSize));
+
+        await first.StopAsync();
+        await second.StopAsync();
+    }
+
+    [Fact]
+    public async Task Reloaded_options_reach_the_running_runtime_and_bad_ones_are_rejected()
+    {
+        WebApplicationBuilder builder = NewBuilder(new Dictionary<string, string?> { ["ModelMonitoring:WindowSize"] = "500" });
+        builder.Services.AddModelMonitoring(builder.Configuration);
+        await using WebApplication app = builder.Build();
+        await app.StartAsync();
+        var runtime = app.Services.GetRequiredService<ModelMonitoringRuntime>();
+        var configuration = (IConfigurationRoot)app.Configuration;
+
+        app.Configuration["ModelMonitoring:WindowSize"] = "7";
+        configuration.Reload();
+        Assert.Equal(7, runtime.Options.WindowSize);
+
+        // Invalid: the options validator rejects the reload, naming the setting, and the runtime keeps the previous options.
+        app.Configuration["ModelMonitoring:WindowSize"] = "0";
+        Exception error = Assert.ThrowsAny<Exception>(configuration.Reload);
+        Assert.Contains("ModelMonitoring:WindowSize must be at least 1", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(7, runtime.Options.WindowSize);
+
+        await app.StopAsync();
+    }
+
+    private static async Task<WebApplication> StartRecordingHost(PredictionMonitor method, int windowSize)
+    {
+        WebApplicationBuilder builder = NewBuilder(new Dictionary<string, string?> { ["ModelMonitoring:WindowSize"] = windowSize.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        builder.Services.AddModelMonitoring(builder.Configuration);
+        WebApplication app = builder.Build();
+
+        // What a generated wrapper does for one successful call: the row goes to the runtime current for the request.
+        app.MapPost("/record", () => method.BeginRow(System.Diagnostics.Stopwatch.GetTimestamp(), default(ActivityScope)).Commit());
+        await app.StartAsync();
+        return app;
+    }
+
+    [Fact]
     public async Task Conventions_added_to_the_returned_builder_apply_to_every_endpoint()
     {
         WebApplicationBuilder builder = NewBuilder([]);
