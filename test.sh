@@ -10,13 +10,18 @@ cd "$(dirname "$0")"
 log() { printf '\n== %s\n' "$*"; }
 
 # --- Prerequisites a fresh machine (only the .NET SDK) lacks -------------------------------------------------------
-# Headless Chromium renders the HTML report in the mlmon tests.
-if ! command -v chromium >/dev/null 2>&1; then
-  log "installing chromium (Debian package) for the browser tests"
+# Debian packages the tests run for real: headless Chromium renders the HTML reports; promtool checks every /metrics
+# scrape and the generated rules; Alertmanager (amtool) receives and checks alerts.
+needed=()
+command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+command -v promtool >/dev/null 2>&1 || needed+=(prometheus)
+command -v amtool >/dev/null 2>&1 || needed+=(prometheus-alertmanager)
+if [ "${#needed[@]}" -gt 0 ]; then
+  log "installing Debian packages the tests need: ${needed[*]}"
   if [ "$(id -u)" = "0" ]; then apt_get() { apt-get "$@"; }; else apt_get() { sudo apt-get "$@"; }; fi
   export DEBIAN_FRONTEND=noninteractive
-  apt_get update -qq >/dev/null && apt_get install -y -qq chromium >/dev/null \
-    || echo "warning: could not install chromium; browser tests will fail with a message saying so" >&2
+  apt_get update -qq >/dev/null && apt_get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null \
+    || echo "warning: could not install ${needed[*]}; the tests that need them fail with a message saying so" >&2
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -32,7 +32,7 @@ public static class ModelMonitoringEndpointRouteBuilderExtensions
             group.MapPrometheusScrapingEndpoint(
                 options.MetricsPath,
                 meterProvider: null,
-                configureBranchedPipeline: FoldBeforeScrape,
+                configureBranchedPipeline: null,
                 optionsName: null).WithDisplayName("ModelMonitoring metrics");
         }
 
@@ -50,12 +50,4 @@ public static class ModelMonitoringEndpointRouteBuilderExtensions
 
         return group;
     }
-
-    /// <summary>Folds buffered predictions into the instruments right before a scrape, so counts are exact.</summary>
-    private static void FoldBeforeScrape(IApplicationBuilder app) =>
-        app.Use(next => context =>
-        {
-            ModelMonitoringRuntime.Flush();
-            return next(context);
-        });
 }

@@ -8,7 +8,7 @@ namespace ModelMonitoring.AspNetCore;
 /// last <see cref="RecentFailureWindow"/>. Predictions are never affected by those failures; the check says that the
 /// numbers may be incomplete. Its data: <c>models</c>, <c>predictions</c>, <c>errors</c> and <c>failures</c>.
 /// </summary>
-public sealed class ModelMonitoringHealthCheck : IHealthCheck
+public sealed class ModelMonitoringHealthCheck(ModelMonitoringRuntime runtime) : IHealthCheck
 {
     /// <summary>The name (and tag) the check is registered with.</summary>
     public const string Name = "model_monitoring";
@@ -23,7 +23,7 @@ public sealed class ModelMonitoringHealthCheck : IHealthCheck
     /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        IReadOnlyCollection<ModelMonitor> monitors = ModelMonitor.All;
+        IReadOnlyCollection<ModelMonitor> monitors = runtime.Models;
         long successes = 0, errors = 0, canceled = 0, failures = 0;
         foreach (ModelMonitor monitor in monitors)
         {
@@ -34,7 +34,7 @@ public sealed class ModelMonitoringHealthCheck : IHealthCheck
             failures += monitor.MonitoringFailures;
         }
 
-        DateTimeOffset now = ModelMonitoringRuntime.TimeProvider.GetUtcNow();
+        DateTimeOffset now = runtime.TimeProvider.GetUtcNow();
         DateTimeOffset? lastFailure;
         lock (_lock)
         {
@@ -53,7 +53,7 @@ public sealed class ModelMonitoringHealthCheck : IHealthCheck
             ["predictions"] = successes + errors + canceled,
             ["errors"] = errors,
             ["failures"] = failures,
-            ["enabled"] = ModelMonitoringRuntime.Options.Enabled,
+            ["enabled"] = runtime.Options.Enabled,
         };
 
         HealthCheckResult result;
@@ -63,7 +63,7 @@ public sealed class ModelMonitoringHealthCheck : IHealthCheck
                 $"Monitoring failed {failures} time(s) so far, the last seen at {seenAt:O}: predictions are served, but their metrics may be incomplete. See the 'ModelMonitoring' logs.",
                 data: data);
         }
-        else if (!ModelMonitoringRuntime.Options.Enabled)
+        else if (!runtime.Options.Enabled)
         {
             result = HealthCheckResult.Healthy("Monitoring is disabled by configuration (ModelMonitoring:Enabled = false).", data);
         }

@@ -19,8 +19,11 @@ public static class ModelMonitoringServiceCollectionExtensions
     /// <remarks>
     /// <list type="bullet">
     /// <item>The options are validated when the host starts: a bad setting stops start-up with a message that names it.</item>
-    /// <item>At start-up the options, the host's <see cref="Microsoft.Extensions.Logging.ILoggerFactory"/> and its
-    /// <see cref="TimeProvider"/> (when one is registered) are handed to <see cref="ModelMonitoringRuntime"/>.</item>
+    /// <item>One <see cref="ModelMonitoringRuntime"/> per host, a singleton: an immutable snapshot of the options (reloads
+    /// through <see cref="IOptionsMonitor{TOptions}"/> apply from the next window on), the host's
+    /// <see cref="TimeProvider"/> (when one is registered), <see cref="Microsoft.Extensions.Logging.ILoggerFactory"/> and
+    /// <see cref="System.Diagnostics.Metrics.IMeterFactory"/>, and every <see cref="IPredictionRowConsumer"/> registered.
+    /// It is current for every request, and the process default once the host starts.</item>
     /// <item>OpenTelemetry metrics collect the <c>ModelMonitoring</c> meter and export it for Prometheus
     /// (map the endpoint with <c>MapModelMonitoring</c>). The <c>ModelMonitoring</c> activity source joins tracing
     /// only when the application sets tracing up itself (<c>AddOpenTelemetry().WithTracing(...)</c>), so nobody pays
@@ -73,9 +76,19 @@ public static class ModelMonitoringServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelMonitoringOptions>, ModelMonitoringOptionsValidator>());
         options.ValidateOnStart();
 
+        services.AddMetrics();
+        services.TryAddSingleton(provider => new ModelMonitoringRuntime(
+            provider.GetRequiredService<IOptionsMonitor<ModelMonitoringOptions>>().CurrentValue,
+            provider.GetService<TimeProvider>(),
+            provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+            provider.GetServices<IPredictionRowConsumer>(),
+            provider.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddHostedService<ModelMonitoringStartup>();
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ModelMonitoringRequestScope>();
 
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddModelMonitoring().AddPrometheusExporter());
+        // No scrape response cache: a scrape right after a prediction counts it.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddModelMonitoring()
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddModelMonitoring());
 
         services.TryAddSingleton<ModelMonitoringHealthCheck>();

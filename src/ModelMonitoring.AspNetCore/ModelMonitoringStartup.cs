@@ -1,33 +1,27 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace ModelMonitoring.AspNetCore;
 
 /// <summary>
-/// Hands the host's options, logger factory and clock to <see cref="ModelMonitoringRuntime"/> before any hosted
-/// service (the web server included) starts, and folds what is buffered when the host stops.
+/// Starts the host's <see cref="ModelMonitoringRuntime"/> before any other hosted service (the web server included):
+/// creates it (a bad baseline stops start-up, naming the file), makes it the process default for calls outside a
+/// request, and follows option reloads. When the host stops, it folds and evaluates what was recorded.
 /// </summary>
-internal sealed class ModelMonitoringStartup(
-    IOptions<ModelMonitoringOptions> options,
-    ILoggerFactory loggerFactory,
-    IServiceProvider services) : IHostedLifecycleService
+internal sealed partial class ModelMonitoringStartup(
+    ModelMonitoringRuntime runtime,
+    IOptionsMonitor<ModelMonitoringOptions> options,
+    ILogger<ModelMonitoringStartup> logger) : IHostedLifecycleService
 {
-    private TimeProvider? _timeProvider;
+    private IDisposable? _activation;
+    private IDisposable? _reloads;
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        // The options were validated on start (ValidateOnStart), so Configure does not throw here.
-        ModelMonitoringRuntime.Configure(options.Value);
-        ModelMonitoringRuntime.LoggerFactory = loggerFactory;
-        _timeProvider = services.GetService<TimeProvider>();
-        if (_timeProvider is not null)
-        {
-            ModelMonitoringRuntime.TimeProvider = _timeProvider;
-        }
-
+        _ = runtime.Meter; // the instruments exist (with zero counts) before the first scrape
+        _activation = runtime.Activate();
+        _reloads = options.OnChange(Reload);
         return Task.CompletedTask;
     }
 
@@ -41,19 +35,29 @@ internal sealed class ModelMonitoringStartup(
 
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
-        ModelMonitoringRuntime.Flush();
-
-        // The container disposes these next: do not leave the process-wide runtime holding them.
-        if (ReferenceEquals(ModelMonitoringRuntime.LoggerFactory, loggerFactory))
-        {
-            ModelMonitoringRuntime.LoggerFactory = NullLoggerFactory.Instance;
-        }
-
-        if (_timeProvider is not null && ReferenceEquals(ModelMonitoringRuntime.TimeProvider, _timeProvider))
-        {
-            ModelMonitoringRuntime.TimeProvider = TimeProvider.System;
-        }
-
+        _reloads?.Dispose();
+        runtime.Flush();
+        _activation?.Dispose();
         return Task.CompletedTask;
     }
+
+    private void Reload(ModelMonitoringOptions reloaded, string? name)
+    {
+        if (name is not null && name != Options.DefaultName)
+        {
+            return;
+        }
+
+        try
+        {
+            runtime.UpdateOptions(reloaded);
+        }
+        catch (Exception exception) when (exception is ArgumentException or Sketches.BaselineFormatException)
+        {
+            ReloadRejected(logger, exception, exception.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Reloaded ModelMonitoring options were rejected; the previous ones stay in force: {Reason}")]
+    private static partial void ReloadRejected(ILogger logger, Exception exception, string reason);
 }

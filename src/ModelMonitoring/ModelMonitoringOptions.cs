@@ -18,7 +18,7 @@ public sealed class ModelMonitoringOptions
     /// </summary>
     public double PredictionLogSampleRate { get; set; } = 0.01;
 
-    /// <summary>A feature window closes after this many captured rows. Default 10,000.</summary>
+    /// <summary>A feature window closes after exactly this many rows (successful predictions). Default 10,000.</summary>
     public int WindowSize { get; set; } = 10_000;
 
     /// <summary>
@@ -57,6 +57,35 @@ public sealed class ModelMonitoringOptions
 
     /// <summary>The most distinct values a categorical feature counts before the overflow bucket, unless the feature says otherwise. Default 100.</summary>
     public int DefaultMaxCategories { get; set; } = 100;
+
+    /// <summary>
+    /// Category values longer than this many characters are truncated before they are kept in a window or a reference,
+    /// so that memory is bounded in bytes, not only in categories. Default 256.
+    /// </summary>
+    public int MaxCategoryLength { get; set; } = 256;
+
+    /// <summary>
+    /// How many rows each tracked method's recording ring holds while they wait for the folder (a power of two,
+    /// 1,024 to 1,048,576). When the folder falls behind, further rows are dropped and counted in
+    /// <c>ml.monitoring.rows.dropped</c>; prediction counts and latency stay exact. Default 16,384. Read when a
+    /// method records its first row in a runtime.
+    /// </summary>
+    public int RecordingCapacity { get; set; } = 16_384;
+
+    /// <summary>
+    /// The most segment values a model keeps a window for (<c>[Segment]</c>); rows of further values go to the
+    /// <c>__other__</c> segment. Default 50.
+    /// </summary>
+    public int MaxSegments { get; set; } = 50;
+
+    /// <summary>
+    /// The bucket boundaries of the <c>ml.model.prediction.duration</c> histogram, in seconds, increasing.
+    /// <see langword="null"/> (the default) means <see cref="ModelMonitoringInstruments.DefaultDurationBuckets"/>:
+    /// 1 µs to 10 s. Read when the runtime starts.
+    /// </summary>
+    public double[]? DurationBuckets { get; set; }
+
+    internal IReadOnlyList<double> EffectiveDurationBuckets => DurationBuckets ?? ModelMonitoringInstruments.DefaultDurationBuckets;
 
     /// <summary>Returns one message per invalid setting, naming the setting and the value; empty when all are valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -114,13 +143,47 @@ public sealed class ModelMonitoringOptions
             errors.Add($"{SectionName}:{nameof(DefaultMaxCategories)} must be between 1 and 100000 (was {DefaultMaxCategories}).");
         }
 
+        if (MaxCategoryLength < 1 || MaxCategoryLength > 1_000_000)
+        {
+            errors.Add($"{SectionName}:{nameof(MaxCategoryLength)} must be between 1 and 1000000 (was {MaxCategoryLength}).");
+        }
+
+        if (RecordingCapacity < 1024 || RecordingCapacity > 1 << 20 || (RecordingCapacity & (RecordingCapacity - 1)) != 0)
+        {
+            errors.Add($"{SectionName}:{nameof(RecordingCapacity)} must be a power of two between 1024 and 1048576 (was {RecordingCapacity}).");
+        }
+
+        if (MaxSegments < 1 || MaxSegments > 10_000)
+        {
+            errors.Add($"{SectionName}:{nameof(MaxSegments)} must be between 1 and 10000 (was {MaxSegments}).");
+        }
+
+        if (DurationBuckets is { Length: 0 })
+        {
+            errors.Add($"{SectionName}:{nameof(DurationBuckets)} must list at least one bucket boundary in seconds.");
+        }
+        else if (DurationBuckets is not null)
+        {
+            for (int i = 0; i < DurationBuckets.Length; i++)
+            {
+                double boundary = DurationBuckets[i];
+                if (!double.IsFinite(boundary) || boundary <= 0 || (i > 0 && boundary <= DurationBuckets[i - 1]))
+                {
+                    errors.Add($"{SectionName}:{nameof(DurationBuckets)}:{i} must be a positive number of seconds greater than the one before it (was {boundary}).");
+                    break;
+                }
+            }
+        }
+
         return errors;
     }
 
+    /// <summary>A deep copy: the runtime keeps its own snapshot, so changing this object afterwards changes nothing.</summary>
     internal ModelMonitoringOptions Clone()
     {
         var clone = (ModelMonitoringOptions)MemberwiseClone();
         clone.Baselines = new Dictionary<string, string>(Baselines, StringComparer.Ordinal);
+        clone.DurationBuckets = DurationBuckets is null ? null : [.. DurationBuckets];
         return clone;
     }
 }

@@ -5,11 +5,10 @@ namespace OpenTelemetry.Metrics
     /// <summary>Wires ModelMonitoring's instruments into an OpenTelemetry meter provider.</summary>
     public static class ModelMonitoringMeterProviderBuilderExtensions
     {
-        /// <summary>Collects the <c>ModelMonitoring</c> meter: prediction counts and latency, errors, features and drift.</summary>
+        /// <summary>Collects the <c>ModelMonitoring</c> meters (one per runtime): prediction counts and latency, errors, features and drift.</summary>
         public static MeterProviderBuilder AddModelMonitoring(this MeterProviderBuilder builder)
         {
             ArgumentNullException.ThrowIfNull(builder);
-            ModelMonitoringInstruments.EnsureCreated();
             return builder.AddMeter(ModelMonitoringInstruments.SourceName);
         }
     }

@@ -7,6 +7,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using ModelMonitoring.Runtime;
 using OpenTelemetry.Metrics;
 
 namespace ModelMonitoring.AspNetCore.Tests;
@@ -65,7 +68,7 @@ public sealed class AddModelMonitoringTests
         using var client = new HttpClient { BaseAddress = ListeningAddress(app) };
         string metrics = await client.GetStringAsync("metrics");
         Assert.Contains(PrometheusText.Parse(metrics), s => s.Name == "own_requests_total" && s.Value == 7);
-        Assert.Equal(500, ModelMonitoringRuntime.Options.WindowSize);
+        Assert.Equal(500, app.Services.GetRequiredService<ModelMonitoringRuntime>().Options.WindowSize);
 
         using HttpResponseMessage health = await client.GetAsync("health");
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
@@ -76,23 +79,100 @@ public sealed class AddModelMonitoringTests
     }
 
     [Fact]
-    public async Task The_runtime_logs_and_keeps_time_through_the_host_while_it_runs()
+    public async Task The_host_owns_its_runtime_with_its_clock_and_logger_and_lets_it_go_on_stop()
     {
         var clock = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var logs = new FakeLogCollector();
         WebApplicationBuilder builder = NewBuilder([]);
+        builder.Logging.AddProvider(new FakeLoggerProvider(logs));
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddModelMonitoring();
         await using WebApplication app = builder.Build();
         await app.StartAsync();
 
-        Assert.Same(clock, ModelMonitoringRuntime.TimeProvider);
-        Assert.Same(app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), ModelMonitoringRuntime.LoggerFactory);
+        var runtime = app.Services.GetRequiredService<ModelMonitoringRuntime>();
+        Assert.Same(clock, runtime.TimeProvider);
+        Assert.Same(runtime, ModelMonitoringRuntime.Current); // outside any request, calls record into the host's runtime
+
+        // A failed call logs at Error through the host's logging.
+        PredictionMonitor method = ModelRegistry.Register(new ModelDescriptor("host-logged", "1.0", null, null, "Tests.HostLogged", [
+            new MethodDescriptor("Predict", "M:Tests.HostLogged.Predict", isBatch: false, isAsync: false, []),
+        ])).Methods[0];
+        FeatureRow row = method.BeginFailedRow(System.Diagnostics.Stopwatch.GetTimestamp(), new TimeoutException("slow"), default);
+        row.Commit();
+        Assert.Contains(logs.GetSnapshot(), r => r.Category == "ModelMonitoring" && r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Message.Contains("host-logged", StringComparison.Ordinal));
+        Assert.Equal(1, runtime.For("host-logged").GetPredictionCounts().Errors);
 
         await app.StopAsync();
 
-        // The host disposes both next: the process-wide runtime lets go of them.
-        Assert.Same(TimeProvider.System, ModelMonitoringRuntime.TimeProvider);
-        Assert.Same(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, ModelMonitoringRuntime.LoggerFactory);
+        Assert.NotSame(runtime, ModelMonitoringRuntime.Current);
+    }
+
+    [Fact]
+    public async Task Two_hosts_in_one_process_do_not_see_each_others_state()
+    {
+        PredictionMonitor method = ModelRegistry.Register(new ModelDescriptor("two-hosts", "1.0", null, null, "Tests.TwoHosts", [
+            new MethodDescriptor("Predict", "M:Tests.TwoHosts.Predict", isBatch: false, isAsync: false, []),
+        ])).Methods[0];
+        await using WebApplication first = await StartRecordingHost(method, windowSize: 10);
+        await using WebApplication second = await StartRecordingHost(method, windowSize: 20);
+        using var firstClient = new HttpClient { BaseAddress = ListeningAddress(first) };
+        using var secondClient = new HttpClient { BaseAddress = ListeningAddress(second) };
+
+        for (int i = 0; i < 3; i++)
+        {
+            (await firstClient.PostAsync("record", null)).EnsureSuccessStatusCode();
+        }
+
+        for (int i = 0; i < 5; i++)
+        {
+            (await secondClient.PostAsync("record", null)).EnsureSuccessStatusCode();
+        }
+
+        var firstRuntime = first.Services.GetRequiredService<ModelMonitoringRuntime>();
+        var secondRuntime = second.Services.GetRequiredService<ModelMonitoringRuntime>();
+        Assert.NotSame(firstRuntime, secondRuntime);
+        Assert.Equal(3, firstRuntime.For("two-hosts").GetPredictionCounts().Successes);
+        Assert.Equal(5, secondRuntime.For("two-hosts").GetPredictionCounts().Successes);
+        Assert.Equal((10, 20), (firstRuntime.Options.WindowSize, secondRuntime.Options.WindowSize));
+
+        await first.StopAsync();
+        await second.StopAsync();
+    }
+
+    [Fact]
+    public async Task Reloaded_options_reach_the_running_runtime_and_bad_ones_are_rejected()
+    {
+        WebApplicationBuilder builder = NewBuilder(new Dictionary<string, string?> { ["ModelMonitoring:WindowSize"] = "500" });
+        builder.Services.AddModelMonitoring(builder.Configuration);
+        await using WebApplication app = builder.Build();
+        await app.StartAsync();
+        var runtime = app.Services.GetRequiredService<ModelMonitoringRuntime>();
+        var configuration = (IConfigurationRoot)app.Configuration;
+
+        app.Configuration["ModelMonitoring:WindowSize"] = "7";
+        configuration.Reload();
+        Assert.Equal(7, runtime.Options.WindowSize);
+
+        // Invalid: the options validator rejects the reload, naming the setting, and the runtime keeps the previous options.
+        app.Configuration["ModelMonitoring:WindowSize"] = "0";
+        Exception error = Assert.ThrowsAny<Exception>(configuration.Reload);
+        Assert.Contains("ModelMonitoring:WindowSize must be at least 1", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(7, runtime.Options.WindowSize);
+
+        await app.StopAsync();
+    }
+
+    private static async Task<WebApplication> StartRecordingHost(PredictionMonitor method, int windowSize)
+    {
+        WebApplicationBuilder builder = NewBuilder(new Dictionary<string, string?> { ["ModelMonitoring:WindowSize"] = windowSize.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        builder.Services.AddModelMonitoring(builder.Configuration);
+        WebApplication app = builder.Build();
+
+        // What a generated wrapper does for one successful call: the row goes to the runtime current for the request.
+        app.MapPost("/record", () => method.BeginRow(System.Diagnostics.Stopwatch.GetTimestamp(), default(ActivityScope)).Commit());
+        await app.StartAsync();
+        return app;
     }
 
     [Fact]

@@ -9,23 +9,23 @@ public sealed class HealthCheckTests
     [Fact]
     public async Task The_check_is_degraded_after_a_failure_inside_monitoring_and_names_it()
     {
-        var check = new ModelMonitoringHealthCheck();
+        // A real monitoring failure: a row consumer that throws. The prediction is still counted.
+        using var runtime = new ModelMonitoringRuntime(rowConsumers: [new ThrowingConsumer()]);
+        var check = new ModelMonitoringHealthCheck(runtime);
         var context = new HealthCheckContext();
         _ = await check.CheckHealthAsync(context);
 
-        // A real monitoring failure: two methods give the feature "size" different kinds, so the labels recorded by
-        // the second one cannot be folded into the first one's numerical sketch. The predictions are still counted.
-        ModelMonitor monitor = ModelMonitor.Register(new ModelDescriptor("health-degraded", null, null, null, "Tests.Health", [
-            new MethodDescriptor("PredictByArea", "M:Tests.A", false, false, [
+        PredictionMonitor method = ModelRegistry.Register(new ModelDescriptor("health-degraded", null, null, null, "Tests.Health", [
+            new MethodDescriptor("Predict", "M:Tests.A", false, false, [
                 new FeatureDescriptor("size", FeatureKind.Numerical, FeatureStorage.Number, 0, FeatureSource.Input, "double", false, 0, DriftMethod.Auto, double.NaN),
             ]),
-            new MethodDescriptor("PredictByLabel", "M:Tests.B", false, false, [
-                new FeatureDescriptor("size", FeatureKind.Categorical, FeatureStorage.Label, 0, FeatureSource.Input, "string", false, 0, DriftMethod.Auto, double.NaN),
-            ]),
-        ]));
-        FeatureRow row = monitor.Methods[1].BeginRow(Stopwatch.GetTimestamp(), null);
-        row.SetLabel(0, "large");
-        row.Commit();
+        ])).Methods[0];
+        using (runtime.BeginScope())
+        {
+            FeatureRow row = method.BeginRow(Stopwatch.GetTimestamp(), default(ActivityScope));
+            row.SetNumber(0, 42);
+            row.Commit();
+        }
 
         HealthCheckResult result = await check.CheckHealthAsync(context);
 
@@ -33,6 +33,11 @@ public sealed class HealthCheckTests
         Assert.Contains("metrics may be incomplete", result.Description, StringComparison.Ordinal);
         Assert.True((long)result.Data["failures"] >= 1);
         Assert.Contains("health-degraded", (string[])result.Data["models"]);
-        Assert.Equal(1, monitor.GetPredictionCounts().Successes);
+        Assert.Equal(1, runtime.For("health-degraded").GetPredictionCounts().Successes);
+    }
+
+    private sealed class ThrowingConsumer : IPredictionRowConsumer
+    {
+        public void OnRow(in PredictionRow row) => throw new InvalidOperationException("a consumer bug");
     }
 }

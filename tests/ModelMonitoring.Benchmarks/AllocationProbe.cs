@@ -12,7 +12,7 @@ internal static class AllocationProbe
 {
     public static void Run(int calls)
     {
-        ModelMonitoringRuntime.Configure(new ModelMonitoringOptions { FlushInterval = TimeSpan.FromMinutes(1) });
+        ModelMonitoringRuntime.Default.UpdateOptions(new ModelMonitoringOptions { FlushInterval = TimeSpan.FromMinutes(1) });
         var model = new MonitoredPricingModel();
         PricingRequest[] requests = PricingFormula.CreateRequests();
         int next = 0;
@@ -21,7 +21,7 @@ internal static class AllocationProbe
             _ = model.Predict(requests[next++ & (requests.Length - 1)]); // warm up: tiering, the ring, the first (reference) window
         }
 
-        ModelMonitoringRuntime.Flush();
+        ModelMonitoringRuntime.Default.Flush();
         using var sampler = new AllocationSampler();
         long callBytes = 0;
         var flushBytes = new List<long>();
@@ -36,14 +36,14 @@ internal static class AllocationProbe
 
             long afterCalls = GC.GetAllocatedBytesForCurrentThread();
             long flushStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-            ModelMonitoringRuntime.Flush();
+            ModelMonitoringRuntime.Default.Flush();
             flushTicks.Add(System.Diagnostics.Stopwatch.GetTimestamp() - flushStarted);
             callBytes += afterCalls - before;
             flushBytes.Add(GC.GetAllocatedBytesForCurrentThread() - afterCalls);
         }
 
         long total = flushBytes.Sum();
-        Console.WriteLine($"Calls: {calls}, window size {ModelMonitoringRuntime.Options.WindowSize}, reference size {ModelMonitoringRuntime.Options.ReferenceSize}.");
+        Console.WriteLine($"Calls: {calls}, window size {ModelMonitoringRuntime.Default.Options.WindowSize}, reference size {ModelMonitoringRuntime.Default.Options.ReferenceSize}.");
         Console.WriteLine($"Bytes allocated by the calls themselves: {callBytes} ({(double)callBytes / calls:0.###} B/call).");
         Console.WriteLine($"Bytes allocated by {flushBytes.Count} flushes: {total} ({(double)total / calls:0.###} B/call).");
         foreach (IGrouping<bool, int> group in Enumerable.Range(0, flushBytes.Count).GroupBy(i => flushBytes[i] >= 65536).OrderBy(g => g.Key))

@@ -18,7 +18,7 @@ public class FoldBenchmarks
     private static readonly Meter Meter = new("ModelMonitoring.Benchmarks.Fold");
     private static readonly Histogram<double> Duration = Meter.CreateHistogram(
         "bench.fold.duration", unit: "s", description: null, tags: null,
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ModelMonitoringInstruments.DurationBuckets });
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ModelMonitoringInstruments.DefaultDurationBuckets });
 
     private static readonly KeyValuePair<string, object?>[] Tags =
     [

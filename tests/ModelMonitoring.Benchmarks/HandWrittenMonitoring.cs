@@ -30,7 +30,7 @@ public static class HandWrittenMonitoring
         unit: "s",
         description: null,
         tags: null,
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ModelMonitoringInstruments.DurationBuckets });
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ModelMonitoringInstruments.DefaultDurationBuckets });
 
     /// <summary>Forces the instruments to exist before a listener is created.</summary>
     public static void EnsureCreated() => _ = Duration.Enabled;

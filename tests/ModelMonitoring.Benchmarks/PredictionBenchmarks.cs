@@ -27,7 +27,9 @@ public class PredictionBenchmarks
     private IPricingModel _handWrittenTarget = null!;
     private TelemetrySession? _telemetry;
     private PredictionMonitor _method = null!;
-    private RecordingBuffer? _ring;
+    private IDisposable? _pausedFolder;
+    private ModelMonitoringRuntime _runtime = null!;
+    private IDisposable? _activation;
 
     /// <summary>The next request of the deterministic cycle (every benchmark pays the same ~1 ns for this).</summary>
     private PricingRequest NextRequest => _requests[_next++ & (4096 - 1)];
@@ -45,19 +47,30 @@ public class PredictionBenchmarks
     /// either done by the benchmark itself (<see cref="Monitored_TotalWithFold"/>) or discarded.
     /// </summary>
     [GlobalSetup(Targets = [nameof(Monitored_CallerPathOnly), nameof(Monitored_TotalWithFold), nameof(Runtime_RecordRowOnly)])]
-    public void SetupIdleFolder() => Setup(new ModelMonitoringOptions { FlushInterval = TimeSpan.FromMinutes(1) });
+    public void SetupIdleFolder()
+    {
+        Setup(new ModelMonitoringOptions { FlushInterval = TimeSpan.FromMinutes(1) });
+        _pausedFolder = _runtime.Folder.Pause();
+    }
 
     /// <summary>The idle folder of <see cref="SetupIdleFolder"/>, without drift sketches.</summary>
     [GlobalSetup(Targets = [nameof(Monitored_TotalWithFold_DriftDetectionOff)])]
-    public void SetupIdleFolderWithoutDrift() => Setup(new ModelMonitoringOptions { FlushInterval = TimeSpan.FromMinutes(1), DriftDetection = false });
+    public void SetupIdleFolderWithoutDrift()
+    {
+        Setup(new ModelMonitoringOptions { FlushInterval = TimeSpan.FromMinutes(1), DriftDetection = false });
+        _pausedFolder = _runtime.Folder.Pause();
+    }
 
     /// <summary>Folds what is left and stops listening.</summary>
     [GlobalCleanup]
     public void Cleanup()
     {
-        ModelMonitoringRuntime.Flush();
+        _pausedFolder?.Dispose();
+        _runtime.Flush();
         _telemetry?.Dispose();
         _telemetry = null;
+        _activation?.Dispose();
+        _runtime.Dispose();
     }
 
     /// <summary>1. The model, unmonitored.</summary>
@@ -65,9 +78,9 @@ public class PredictionBenchmarks
     public double Unmonitored() => _unmonitored.Predict(NextRequest);
 
     /// <summary>
-    /// 2. The generated monitored call, as in production: the folder runs in the background. When calls come faster
-    /// than the folder folds (here they do: nothing else happens between calls), the caller folds its own full ring,
-    /// so this includes that share of the deferred work.
+    /// 2. The generated monitored call, as in production: the folder runs in the background, on the other core. When
+    /// calls come faster than the folder folds (here they do: nothing else happens between calls), rows are dropped
+    /// and counted, and the caller still never folds.
     /// </summary>
     [Benchmark(Description = "2 Monitored (folder in background)")]
     public double Monitored() => _monitored.Predict(NextRequest);
@@ -86,7 +99,10 @@ public class PredictionBenchmarks
         return sum;
     }
 
-    /// <summary>3. The generated monitored call plus all its deferred work: calls, then a synchronous flush on this thread.</summary>
+    /// <summary>
+    /// 3. The generated monitored call plus all its deferred work: calls, then the folder's pass on this thread (counts,
+    /// histogram, windows, closes) and a wait until the evaluator has compared every closed window.
+    /// </summary>
     [Benchmark(OperationsPerInvoke = Batch, Description = "3 Monitored + fold (total)")]
     public double Monitored_TotalWithFold()
     {
@@ -96,7 +112,7 @@ public class PredictionBenchmarks
             sum += _monitored.Predict(NextRequest);
         }
 
-        ModelMonitoringRuntime.Flush();
+        FoldHere();
         return sum;
     }
 
@@ -113,7 +129,7 @@ public class PredictionBenchmarks
             sum += _monitored.Predict(NextRequest);
         }
 
-        ModelMonitoringRuntime.Flush();
+        FoldHere();
         return sum;
     }
 
@@ -155,15 +171,17 @@ public class PredictionBenchmarks
 
     private void Setup(ModelMonitoringOptions options)
     {
-        ModelMonitoringRuntime.Configure(options);
+        // A runtime of this case's own (BenchmarkDotNet runs each case in its own process), made the process default.
+        _runtime = new ModelMonitoringRuntime(options);
+        _activation = _runtime.Activate();
         _telemetry = TelemetrySession.Start(Listener);
         _handWrittenTarget = _unmonitored;
         _proxy = MonitoringProxy.Create(_unmonitored);
-        _method = ModelMonitor.For(MonitoredPricingModel.ModelName).Methods[0];
+        _method = _runtime.For(MonitoredPricingModel.ModelName).Methods[0];
 
         // One call of each variant, then check that the listener really sees both meters.
         _ = _unmonitored.Predict(NextRequest) + _monitored.Predict(NextRequest) + HandWrittenOpenTelemetry() + _proxy.Predict(NextRequest);
-        _telemetry.Verify();
+        _telemetry.Verify(_runtime);
         ReportCallerThreadAllocations();
     }
 
@@ -183,26 +201,17 @@ public class PredictionBenchmarks
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        ModelMonitoringRuntime.Flush();
+        _runtime.Flush();
         Console.WriteLine($"// caller-thread allocation check: {allocated} bytes over {Calls} monitored calls ({(double)allocated / Calls:0.###} B/call)");
     }
 
-    /// <summary>Drops this thread's published rows without folding them (the folder is idle in these benchmarks).</summary>
-    private void DiscardRows()
-    {
-        RecordingBuffer ring = _ring is { } known && known.Owner == Thread.CurrentThread ? known : (_ring = FindRing());
-        ring.Tail = ring.Head;
-    }
+    /// <summary>Drops the published rows without folding them (the folder is paused in these benchmarks).</summary>
+    private void DiscardRows() => _runtime.GetRecorder(_method)!.DiscardCommitted();
 
-    private RecordingBuffer FindRing()
+    /// <summary>The deferred work, on this thread: the folder's pass, then the evaluations it queued.</summary>
+    private void FoldHere()
     {
-        FieldInfo field = typeof(PredictionMonitor).GetField("_buffers", BindingFlags.Instance | BindingFlags.NonPublic)
-            ?? throw new InvalidOperationException("PredictionMonitor._buffers is gone: update DiscardRows to the runtime's new layout.");
-        var rings = (List<RecordingBuffer>)field.GetValue(_method)!;
-        lock (rings)
-        {
-            return rings.Find(r => r.Owner == Thread.CurrentThread)
-                ?? throw new InvalidOperationException("This thread has no ring yet: make a monitored call first.");
-        }
+        _runtime.Folder.FoldInline(closeDue: false);
+        _runtime.Evaluator.WaitUntilIdle();
     }
 }

@@ -70,7 +70,7 @@ internal sealed class MetricReader : IDisposable
     /// <summary>Folds buffered predictions, then reads the observable instruments (counters are cumulative).</summary>
     public IReadOnlyDictionary<string, double> Observe()
     {
-        ModelMonitoringRuntime.Flush();
+        ModelMonitoringRuntime.Current.Flush();
         lock (_observed)
         {
             _observed.Clear();
@@ -87,13 +87,13 @@ internal sealed class MetricReader : IDisposable
 
     public long DurationCount(string method)
     {
-        ModelMonitoringRuntime.Flush();
+        ModelMonitoringRuntime.Current.Flush();
         return _histogramCounts.Where(kv => kv.Key.StartsWith(ModelMonitoringInstruments.PredictionDuration, StringComparison.Ordinal) && kv.Key.Contains("method=" + method + ",", StringComparison.Ordinal)).Sum(kv => kv.Value);
     }
 
     public double DurationSum(string method)
     {
-        ModelMonitoringRuntime.Flush();
+        ModelMonitoringRuntime.Current.Flush();
         return _sums.Where(kv => kv.Key.StartsWith(ModelMonitoringInstruments.PredictionDuration, StringComparison.Ordinal) && kv.Key.Contains("method=" + method + ",", StringComparison.Ordinal)).Sum(kv => kv.Value);
     }
 

@@ -208,7 +208,7 @@ public sealed class PackageTests : IDisposable
             score(2);
 
             // Predictions are folded in the background; make them visible, then read the observable counter once.
-            ModelMonitoringRuntime.Flush();
+            ModelMonitoringRuntime.Current.Flush();
             listener.RecordObservableInstruments();
             Console.WriteLine($"predictions={predictions}");
             Console.WriteLine($"partial={partialPredictions}");

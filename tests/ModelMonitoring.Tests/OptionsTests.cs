@@ -20,7 +20,7 @@ public sealed class OptionsTests
         }
 
         Assert.Equal([message], options.Validate());
-        var error = Assert.Throws<ArgumentException>(() => ModelMonitoringRuntime.Configure(options));
+        var error = Assert.Throws<ArgumentException>(() => new ModelMonitoringRuntime(options));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 

@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using ModelMonitoring.Runtime;
 
-[assembly: CollectionBehavior(DisableTestParallelization = true)] // the runtime's clock and options are process-wide
-
 namespace ModelMonitoring.Tests;
 
 /// <summary>
-/// A model registered by hand, recording rows through the same runtime calls the generated wrapper makes,
-/// so that runtime behaviour is tested without compiling code.
+/// A model registered by hand, recording rows through the same runtime calls generated wrappers make, so that
+/// runtime behaviour is tested without compiling code. Each test uses its own model name and its own runtime.
 /// </summary>
 internal sealed class TestModel
 {
@@ -21,21 +19,57 @@ internal sealed class TestModel
                 new FeatureDescriptor("prediction", FeatureKind.Numerical, FeatureStorage.Number, 1, FeatureSource.Prediction, "double", false, 0, DriftMethod.Auto, double.NaN),
             ]),
         ]);
-        Monitor = ModelMonitor.Register(Descriptor);
+        Registration = ModelRegistry.Register(Descriptor);
     }
 
     public ModelDescriptor Descriptor { get; }
 
-    public ModelMonitor Monitor { get; }
+    public RegisteredModel Registration { get; }
 
-    public void Record(double area, string? region, double prediction)
+    public PredictionMonitor Method => Registration.Methods[0];
+
+    public string Name => Descriptor.Name;
+
+    /// <summary>Records a successful call into the caller's current runtime.</summary>
+    public void Record(double area, string? region, double prediction, string? segment = null)
     {
-        PredictionMonitor method = Monitor.Methods[0];
-        FeatureRow row = method.BeginRow(Stopwatch.GetTimestamp(), activity: null);
+        FeatureRow row = Method.BeginRow(Stopwatch.GetTimestamp(), default(ActivityScope));
         row.SetNumber(0, area);
         row.SetLabel(0, region);
         row.SetLabel(1, FeatureValues.Presence("someone@example.com"));
         row.SetNumber(1, prediction);
+        row.SetSegment(segment);
         row.Commit();
+    }
+
+    /// <summary>Records a failed call (with its inputs) into the caller's current runtime.</summary>
+    public void RecordFailure(Exception exception, double area = 1)
+    {
+        FeatureRow row = Method.BeginFailedRow(Stopwatch.GetTimestamp(), exception, default);
+        row.SetNumber(0, area);
+        row.SetLabel(0, "north");
+        row.Commit();
+    }
+}
+
+/// <summary>A runtime of the test's own, current for the test's flow (and the threads it starts) until disposed.</summary>
+internal sealed class TestRuntime : IDisposable
+{
+    private readonly IDisposable _scope;
+
+    public TestRuntime(ModelMonitoringOptions? options = null, TimeProvider? clock = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, params IPredictionRowConsumer[] consumers)
+    {
+        Runtime = new ModelMonitoringRuntime(options, clock, loggerFactory, consumers);
+        _scope = Runtime.BeginScope();
+    }
+
+    public ModelMonitoringRuntime Runtime { get; }
+
+    public ModelMonitor Monitor(TestModel model) => Runtime.For(model.Name);
+
+    public void Dispose()
+    {
+        _scope.Dispose();
+        Runtime.Dispose();
     }
 }

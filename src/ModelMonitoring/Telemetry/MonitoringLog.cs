@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ModelMonitoring.Runtime;
+namespace ModelMonitoring;
 
 /// <summary>Monitoring's log messages, source-generated so that logging does not allocate when it is off.</summary>
 internal static partial class MonitoringLog
@@ -13,8 +13,8 @@ internal static partial class MonitoringLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Prediction {Method} of model {Model} took {DurationMilliseconds} ms; features: {Features}")]
     public static partial void PredictionRecorded(ILogger logger, string model, string method, double durationMilliseconds, string features);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Monitoring of model {Model} failed while {Stage}; the prediction itself was not affected")]
-    public static partial void MonitoringFailed(ILogger logger, Exception exception, string model, string stage);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Monitoring of model {Model} failed at stage {Stage}{FeatureSuffix}; the prediction itself was not affected")]
+    public static partial void MonitoringFailed(ILogger logger, Exception exception, string model, MonitoringStage stage, string featureSuffix);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Window of model {Model} closed: {Rows} rows from {WindowStart:O} to {WindowEnd:O}")]
     public static partial void WindowClosed(ILogger logger, string model, long rows, DateTimeOffset windowStart, DateTimeOffset windowEnd);
@@ -30,28 +30,10 @@ internal static partial class MonitoringLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Two model types use the model name {Model}: {FirstType} and {SecondType}; their metrics are merged under one name")]
     public static partial void DuplicateModelName(ILogger logger, string model, string firstType, string secondType);
-}
 
-/// <summary>The log scope of a model: model, version, owner and squad on every log line written inside it.</summary>
-internal sealed class ModelLogScope(ModelDescriptor descriptor) : IReadOnlyList<KeyValuePair<string, object?>>
-{
-    private readonly KeyValuePair<string, object?>[] _items =
-    [
-        new("Model", descriptor.Name),
-        new("ModelVersion", descriptor.Version),
-        new("Owner", descriptor.Owner),
-        new("Squad", descriptor.Squad),
-    ];
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Model {Model} could not record {Dropped} rows: its recording ring ({Capacity} rows) was full because the folder fell behind; counts and latency stay exact")]
+    public static partial void RowsDropped(ILogger logger, string model, long dropped, int capacity);
 
-    private readonly string _text = $"Model {descriptor.Name} {descriptor.Version} (owner {descriptor.Owner}, squad {descriptor.Squad})";
-
-    public int Count => _items.Length;
-
-    public KeyValuePair<string, object?> this[int index] => _items[index];
-
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)_items).GetEnumerator();
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-
-    public override string ToString() => _text;
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Feature {Feature} of model {Model} is {FirstKind} in type {FirstType} but {SecondKind} in type {SecondType}; the second type's values are not captured under that name")]
+    public static partial void FeatureKindConflict(ILogger logger, string model, string feature, FeatureKind firstKind, string firstType, FeatureKind secondKind, string secondType);
 }

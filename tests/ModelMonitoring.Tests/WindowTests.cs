@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Time.Testing;
+using ModelMonitoring.Runtime;
+
+namespace ModelMonitoring.Tests;
+
+/// <summary>Windows: exact sizes under concurrency, per-window state, missing and infinite values, bounded memory.</summary>
+public sealed class WindowTests
+{
+    [Fact]
+    public void Under_eight_threads_every_window_holds_exactly_WindowSize_rows()
+    {
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 1_000, RecordingCapacity = 1 << 17 });
+        var model = new TestModel("window-exact");
+        var sizes = new ConcurrentQueue<long>();
+        test.Monitor(model).WindowClosed += (_, window) => sizes.Enqueue(window.Rows);
+
+        RecordingTests.RunThreads(8, _ =>
+        {
+            for (int i = 0; i < 12_500; i++)
+            {
+                model.Record(i % 100, "north", 1);
+            }
+        });
+        test.Runtime.Flush();
+
+        long dropped = test.Monitor(model).Recorders.Sum(r => r.Dropped.Rows);
+        Assert.Equal(100_000, test.Monitor(model).GetPredictionCounts().Successes);
+        Assert.NotEmpty(sizes);
+        Assert.All(sizes, rows => Assert.Equal(1_000, rows));
+        Assert.Equal(100_000, sizes.Sum() + test.Monitor(model).GetCurrentWindow().Rows + dropped);
+    }
+
+    [Fact]
+    public void The_labels_of_numbers_declared_categorical_are_kept_per_window()
+    {
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 3 });
+        var descriptor = new ModelDescriptor("window-rating", null, null, null, "Tests.Rating", [
+            new MethodDescriptor("Predict", "M:Tests.Rating", false, false, [
+                new FeatureDescriptor("rating", FeatureKind.Categorical, FeatureStorage.Number, 0, FeatureSource.Input, "int", false, maxCategories: 3, DriftMethod.Auto, double.NaN),
+            ]),
+        ]);
+        PredictionMonitor method = ModelRegistry.Register(descriptor).Methods[0];
+        var windows = new ConcurrentQueue<FeatureWindowSnapshot>();
+        test.Runtime.For("window-rating").WindowClosed += (_, window) => windows.Enqueue(window);
+
+        foreach (double rating in new double[] { 1, 2, 3, 4, 5, 6 })
+        {
+            FeatureRow row = method.BeginRow(Stopwatch.GetTimestamp(), default(ActivityScope));
+            row.SetNumber(0, rating);
+            row.Commit();
+        }
+
+        test.Runtime.Flush();
+
+        Assert.Equal(2, windows.Count);
+        Assert.Equal(["1", "2", "3"], windows.First()["rating"].Categories.Keys.Order());
+        Assert.Equal(["4", "5", "6"], windows.Last()["rating"].Categories.Keys.Order()); // not __other__: the cache is per window
+    }
+
+    [Fact]
+    public void Infinity_is_a_missing_value_with_a_counter_of_its_own_and_drift_goes_on()
+    {
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 200 });
+        using var metrics = new RuntimeMetrics(test.Runtime);
+        var model = new TestModel("window-infinity");
+        var random = new Random(3);
+        model.Record(double.PositiveInfinity, "north", 1); // what 1e400 parses to
+        model.Record(double.NegativeInfinity, "north", double.PositiveInfinity);
+        for (int i = 0; i < 398; i++)
+        {
+            model.Record(random.NextDouble() * 100, "north", 1);
+        }
+
+        test.Runtime.Flush();
+
+        ModelMonitor monitor = test.Monitor(model);
+        FeatureStatistics area = Assert.IsType<FeatureWindowSnapshot>(monitor.LastClosedWindow)["area"];
+        Assert.Equal(0, monitor.MonitoringFailures);
+        Assert.Equal(200, area.Count); // the second window: finite values only
+        Assert.NotNull(monitor.Reference);
+        Assert.Equal(2, monitor.Reference!.Find("area")!.MissingCount);
+        Assert.True(double.IsFinite(monitor.Reference.Find("area")!.Mean));
+        ModelDriftReport report = Assert.IsType<ModelDriftReport>(monitor.LatestDrift);
+        Assert.False(report["area"].Drift);
+        Assert.True(double.IsFinite(report["area"].Score));
+        IReadOnlyDictionary<string, double> observed = metrics.Observe();
+        Assert.Equal(2, observed["ml.feature.infinite{feature=area,model=window-infinity}"]);
+        Assert.Equal(1, observed["ml.feature.infinite{feature=prediction,model=window-infinity}"]);
+        Assert.Equal(2, observed["ml.feature.missing{feature=area,model=window-infinity}"]);
+        Assert.Equal(398, observed["ml.feature.values{feature=area,model=window-infinity}"]);
+    }
+
+    [Fact]
+    public void Distinct_huge_category_values_leave_memory_bounded()
+    {
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 1_000 });
+        var model = new TestModel("window-retention");
+        model.Record(1, "warm-up", 1);
+        test.Runtime.Flush();
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+
+        for (int i = 0; i < 20; i++)
+        {
+            RecordHugeLabel(model, i); // 25 MB each: 20 of them would be 500 MB if anything kept them
+        }
+
+        test.Runtime.Flush();
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+
+        Assert.True(after - before < 20_000_000, $"memory grew by {(after - before) / 1e6:N1} MB after 20 distinct 25 MB categories");
+        IReadOnlyDictionary<string, long> regions = test.Monitor(model).GetCurrentWindow()["region"].Categories;
+        Assert.All(regions.Keys, key => Assert.True(key.Length <= 256, $"a category of {key.Length} characters was kept"));
+    }
+
+    [Fact]
+    public void Windows_and_references_never_keep_a_callers_object_alive()
+    {
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 2 });
+        var model = new TestModel("window-no-retention");
+        WeakReference[] labels = [RecordFreshLabel(model, 300), RecordFreshLabel(model, 8), RecordFreshLabel(model, 40)];
+        test.Runtime.Flush(); // the first window (two rows) is now the reference; the third row is in the open window
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.All(labels, label => Assert.False(label.IsAlive, "a caller's string is still referenced by monitoring"));
+        Assert.Equal(3, test.Monitor(model).GetPredictionCounts().Successes);
+    }
+
+    [Fact]
+    public void A_window_closes_when_its_time_is_up_on_the_runtimes_fake_clock()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 1_000_000, WindowDuration = TimeSpan.FromMinutes(5), FlushInterval = TimeSpan.FromSeconds(1) }, clock);
+        var model = new TestModel("window-time");
+        for (int i = 0; i < 300; i++)
+        {
+            model.Record(i, "north", 1);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(4));
+        test.Runtime.Flush();
+        Assert.Null(test.Monitor(model).LastClosedWindow);
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        test.Runtime.Flush();
+        FeatureWindowSnapshot closed = Assert.IsType<FeatureWindowSnapshot>(test.Monitor(model).LastClosedWindow);
+        Assert.Equal(300, closed.Rows);
+        Assert.Equal(TimeSpan.FromMinutes(5), closed.End - closed.Start);
+        Assert.Equal(149.5, closed["area"].Mean, 9);
+        Assert.Equal(0, test.Monitor(model).GetCurrentWindow().Rows);
+    }
+
+    [Fact]
+    public void Rows_with_a_segment_also_fill_a_window_per_segment_with_bounded_cardinality()
+    {
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 1_000, MaxSegments = 3 });
+        var model = new TestModel("window-segments");
+        var closed = new ConcurrentQueue<FeatureWindowSnapshot>();
+        test.Monitor(model).WindowClosed += (_, window) => closed.Enqueue(window);
+        foreach (string segment in new[] { "north", "south", "east", "west" })
+        {
+            for (int i = 0; i < 250; i++)
+            {
+                model.Record(i, segment, 1, segment);
+            }
+        }
+
+        test.Runtime.Flush();
+        test.Runtime.Folder.Run(() =>
+        {
+            WindowSet windows = test.Monitor(model).Windows;
+            Assert.Equal(["north", "south", WindowSet.OtherSegment], windows.Segments.Select(s => s.Segment));
+            Assert.Equal([250, 250, 500], windows.Segments.Select(s => s.Window!.Rows));
+            return 0;
+        });
+        Assert.Equal(1_000, Assert.Single(closed).Rows); // the model's own window saw every row
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RecordHugeLabel(TestModel model, int i) => model.Record(i, new string((char)('a' + i), 12_500_000), 1);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference RecordFreshLabel(TestModel model, int length)
+    {
+        string label = new string('x', length) + Guid.NewGuid().ToString("N"); // long ones are truncated, short ones copied
+        model.Record(1, label, 1);
+        return new WeakReference(label);
+    }
+}
