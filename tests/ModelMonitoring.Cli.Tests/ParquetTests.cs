@@ -8,8 +8,9 @@ using ParquetSharp;
 namespace ModelMonitoring.Cli.Tests;
 
 /// <summary>
-/// Parquet input, read by mlmon through Parquet.Net; the files are written here with ParquetSharp (Apache Arrow's C++
-/// writer, the one pandas' to_parquet uses through pyarrow), so the two implementations check each other.
+/// Parquet input, read by mlmon through ParquetSharp (Apache Arrow's C++ library, the one pandas' to_parquet uses
+/// through pyarrow). Files are written here with Arrow's writer, and one with the managed Parquet.Net, so a file
+/// mlmon's library did not write is read too.
 /// </summary>
 public sealed class ParquetTests : IDisposable
 {
@@ -162,6 +163,34 @@ public sealed class ParquetTests : IDisposable
         Dataset loaded = Dataset.Load(data, options: new ReadOptions(DataFormat.Parquet));
 
         Assert.Equal(50, loaded.RowCount);
+    }
+
+    [Fact]
+    public async Task A_file_written_by_the_managed_Parquet_Net_reads_the_same()
+    {
+        string path = dir.File_("managed.parquet");
+        var price = new Parquet.Schema.DataField<double>("price");
+        var maybe = new Parquet.Schema.DataField<double?>("maybe");
+        var region = new Parquet.Schema.DataField<string>("region");
+        var rooms = new Parquet.Schema.DataField<int>("rooms");
+        await using (var stream = File.Create(path))
+        {
+            await using var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(price, maybe, region, rooms), stream);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<double>(price, new double[] { 1.5, 2.5, 3.5 });
+            await group.WriteAsync<double>(maybe, new double?[] { null, double.NaN, 4.25 });
+            await group.WriteAsync(region, new[] { "north", null!, "south" });
+            await group.WriteAsync<int>(rooms, new[] { 3, 4, 5 });
+        }
+
+        Dataset data = Dataset.Load(path);
+
+        Assert.Equal([1.5, 2.5, 3.5], data["price"].ToSample().Numbers);
+        Assert.Equal([4.25], data["maybe"].ToSample().Numbers);
+        Assert.Equal(2, data["maybe"].ToSample().MissingCount);
+        Assert.Equal(["north", "south"], data["region"].ToSample().Categories);
+        Assert.Equal(1, data["region"].ToSample().MissingCount);
+        Assert.Equal([3.0, 4, 5], data["rooms"].ToSample().Numbers);
     }
 
     [Fact]

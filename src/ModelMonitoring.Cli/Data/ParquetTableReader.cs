@@ -1,47 +1,62 @@
 using System.Globalization;
-using Parquet;
-using Parquet.Schema;
+using System.Numerics;
+using ParquetSharp;
 
 namespace ModelMonitoring.Cli.Data;
 
 /// <summary>
-/// Reads an Apache Parquet file (Parquet.Net) with its column types: integer, floating-point and decimal columns are
-/// numbers (nulls, NaN and infinities missing); strings are labels (null missing); booleans are the labels
-/// <c>True</c>/<c>False</c> and dates and times ISO 8601 labels, as pandas writes them to CSV, so a Parquet file
-/// and the same data as CSV give the same report.
+/// Reads an Apache Parquet file (ParquetSharp, Apache Arrow's C++ reader) with its column types: integer,
+/// floating-point and decimal columns are numbers (nulls, NaN and infinities missing); strings are labels (null
+/// missing); booleans are the labels <c>True</c>/<c>False</c> and dates and times ISO 8601 labels, as pandas writes
+/// them to CSV, so a Parquet file and the same data as CSV give the same report.
 /// </summary>
+/// <remarks>
+/// Values are read in batches into reused buffers and appended to columns sized from the file's row count, so
+/// nothing is copied after the read. Arrow's reader is measurably cheaper than the managed Parquet.Net on the scale
+/// data (docs/benchmarks.md), which is why it is used.
+/// </remarks>
 internal sealed class ParquetTableReader : ITableReader
 {
+    private const int BatchSize = 1 << 16;
+
+    private delegate void Batch<T>(ReadOnlySpan<T> values);
+
     /// <inheritdoc />
     public TableData Read(string path, ColumnSelection selection, IProgress<double>? progress, CancellationToken cancellationToken)
     {
-        using FileStream stream = InputFile.OpenRead(path, bufferSize: 1 << 20);
-        ParquetReader reader;
+        InputFile.EnsureReadable(path);
+        ParquetFileReader file;
         try
         {
-            reader = ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).GetAwaiter().GetResult();
+            file = new ParquetFileReader(path);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not CliInputException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new CliInputException($"{path}: not a readable Parquet file: {FirstLine(ex.Message)}", ex);
         }
 
-        try
+        using (file)
         {
-            DataField[] fields = reader.Schema.GetDataFields();
-            if (fields.Length == 0)
+            FileMetaData metadata = file.FileMetaData;
+            long total = metadata.NumRows;
+            if (total > int.MaxValue)
+            {
+                throw new CliInputException($"{path}: {total:N0} rows; mlmon reads at most {int.MaxValue:N0} rows per file.");
+            }
+
+            SchemaDescriptor schema = metadata.Schema;
+            if (schema.NumColumns == 0)
             {
                 throw new CliInputException($"{path}: the Parquet file has no columns.");
             }
 
-            long total = reader.RowGroups.Sum(g => g.RowCount);
-            int capacity = (int)Math.Min(total, Array.MaxLength);
-            var columns = new List<(DataField Field, LoadedColumn Column)>();
+            var columns = new List<(int Index, Type Element, LoadedColumn Column)>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (DataField field in fields)
+            for (int c = 0; c < schema.NumColumns; c++)
             {
-                string name = field.Path.ToString();
-                if (field.IsArray || field.MaxRepetitionLevel > 0)
+                ColumnDescriptor descriptor = schema.Column(c);
+                string name = descriptor.Path.ToDotString();
+                if (descriptor.MaxRepetitionLevel > 0)
                 {
                     throw new CliInputException($"{path}: column {Dataset.Quote(name)} is a list; mlmon compares flat columns of numbers or labels.");
                 }
@@ -51,51 +66,53 @@ internal sealed class ParquetTableReader : ITableReader
                     throw new CliInputException($"{path}: the schema names column {Dataset.Quote(name)} twice.");
                 }
 
-                if (selection.Reads(name))
+                if (!selection.Reads(name))
                 {
-                    columns.Add((field, new LoadedColumn(name, selection.AsLabels(name) || !IsNumeric(field.ClrType), capacity)));
+                    continue;
                 }
+
+                Type element;
+                try
+                {
+                    element = descriptor.GetSystemTypes(LogicalTypeFactory.Default, null).elementType;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    throw new CliInputException($"{path}: column {Dataset.Quote(name)} has a type mlmon cannot read: {FirstLine(ex.Message)}", ex);
+                }
+
+                Type plain = Nullable.GetUnderlyingType(element) ?? element;
+                columns.Add((c, element, new LoadedColumn(name, selection.AsLabels(name) || !IsNumeric(plain), (int)total)));
             }
 
-            long rows = 0;
             var buffers = new Buffers();
-            for (int g = 0; g < reader.RowGroupCount; g++)
+            for (int g = 0; g < metadata.NumRowGroups; g++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using ParquetRowGroupReader group = reader.OpenRowGroupReader(g);
-                int count = checked((int)group.RowCount);
-                foreach ((DataField field, LoadedColumn column) in columns)
+                using RowGroupReader group = file.RowGroup(g);
+                foreach ((int index, Type element, LoadedColumn column) in columns)
                 {
                     try
                     {
-                        ReadColumn(group, field, column, count, buffers, cancellationToken);
+                        using ColumnReader reader = group.Column(index);
+                        ReadColumn(reader, element, column, buffers);
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException and not CliInputException)
+                    catch (Exception ex) when (ex is not OperationCanceledException)
                     {
                         throw new CliInputException(
-                            $"{path}: row group {g + 1}, column {Dataset.Quote(column.Name)} ({field.ClrType.Name}): cannot be read: {FirstLine(ex.Message)}", ex);
+                            $"{path}: row group {g + 1}, column {Dataset.Quote(column.Name)} ({element.Name}): cannot be read: {FirstLine(ex.Message)}", ex);
                     }
                 }
 
-                rows += count;
-                progress?.Report((double)(g + 1) / reader.RowGroupCount);
+                progress?.Report((double)(g + 1) / metadata.NumRowGroups);
             }
 
-            if (rows == 0)
+            if (total == 0)
             {
                 throw new CliInputException($"{path}: the Parquet file has no rows.");
             }
 
-            if (rows > int.MaxValue)
-            {
-                throw new CliInputException($"{path}: {rows:N0} rows; mlmon reads at most {int.MaxValue:N0} rows per file.");
-            }
-
-            return new TableData(columns.Select(c => c.Column).ToArray(), (int)rows);
-        }
-        finally
-        {
-            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            return new TableData(columns.Select(c => c.Column).ToArray(), (int)total);
         }
     }
 
@@ -104,213 +121,148 @@ internal sealed class ParquetTableReader : ITableReader
         || type == typeof(byte) || type == typeof(sbyte) || type == typeof(ushort) || type == typeof(uint) || type == typeof(ulong)
         || type == typeof(decimal) || type == typeof(Half);
 
-    private static void ReadColumn(ParquetRowGroupReader group, DataField field, LoadedColumn column, int count, Buffers buffers, CancellationToken cancellationToken)
+    private static void ReadColumn(ColumnReader reader, Type element, LoadedColumn column, Buffers buffers)
     {
-        Type type = field.ClrType;
-        if (type == typeof(double) && !field.IsNullable && !column.IsCategorical)
+        switch (element)
         {
-            // The common case, in bulk through one reused buffer.
-            double[] values = buffers.Get<double>(count);
-            group.ReadAsync(field, values.AsMemory(0, count), null, cancellationToken).AsTask().GetAwaiter().GetResult();
-            column.AddNumbers(values.AsSpan(0, count));
-        }
-        else if (type == typeof(double))
-        {
-            ReadNumbers<double>(group, field, column, count, v => v, v => v.ToString("R", CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(float))
-        {
-            ReadNumbers<float>(group, field, column, count, v => v, v => v.ToString("R", CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(int))
-        {
-            ReadNumbers<int>(group, field, column, count, v => v, v => v.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(long))
-        {
-            ReadNumbers<long>(group, field, column, count, v => v, v => v.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(short))
-        {
-            ReadNumbers<short>(group, field, column, count, v => v, v => v.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(byte))
-        {
-            ReadNumbers<byte>(group, field, column, count, v => v, v => v.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(sbyte))
-        {
-            ReadNumbers<sbyte>(group, field, column, count, v => v, v => v.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(ushort))
-        {
-            ReadNumbers<ushort>(group, field, column, count, v => v, v => v.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(uint))
-        {
-            ReadNumbers<uint>(group, field, column, count, v => v, v => v.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(ulong))
-        {
-            ReadNumbers<ulong>(group, field, column, count, v => v, v => v.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(decimal))
-        {
-            ReadNumbers<decimal>(group, field, column, count, v => (double)v, v => v.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(Half))
-        {
-            ReadNumbers<Half>(group, field, column, count, v => (double)v, v => v.ToString("R", CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(ReadOnlyMemory<char>))
-        {
-            // Text as slices of the page's buffer: a label is a string only the first time it is seen.
-            if (field.IsNullable)
-            {
-                ReadOnlyMemory<char>?[] values = buffers.Get<ReadOnlyMemory<char>?>(count);
-                group.ReadAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, count), null, cancellationToken).AsTask().GetAwaiter().GetResult();
-                foreach (ReadOnlyMemory<char>? value in values.AsSpan(0, count))
+            case var t when t == typeof(double) && !column.IsCategorical:
+                Each<double>(reader, buffers, column.AddNumbers);
+                break;
+            case var t when t == typeof(double): Numbers<double>(reader, column, buffers); break;
+            case var t when t == typeof(double?): NullableNumbers<double>(reader, column, buffers); break;
+            case var t when t == typeof(float): Numbers<float>(reader, column, buffers); break;
+            case var t when t == typeof(float?): NullableNumbers<float>(reader, column, buffers); break;
+            case var t when t == typeof(Half): Numbers<Half>(reader, column, buffers); break;
+            case var t when t == typeof(Half?): NullableNumbers<Half>(reader, column, buffers); break;
+            case var t when t == typeof(int): Numbers<int>(reader, column, buffers); break;
+            case var t when t == typeof(int?): NullableNumbers<int>(reader, column, buffers); break;
+            case var t when t == typeof(long): Numbers<long>(reader, column, buffers); break;
+            case var t when t == typeof(long?): NullableNumbers<long>(reader, column, buffers); break;
+            case var t when t == typeof(short): Numbers<short>(reader, column, buffers); break;
+            case var t when t == typeof(short?): NullableNumbers<short>(reader, column, buffers); break;
+            case var t when t == typeof(sbyte): Numbers<sbyte>(reader, column, buffers); break;
+            case var t when t == typeof(sbyte?): NullableNumbers<sbyte>(reader, column, buffers); break;
+            case var t when t == typeof(byte): Numbers<byte>(reader, column, buffers); break;
+            case var t when t == typeof(byte?): NullableNumbers<byte>(reader, column, buffers); break;
+            case var t when t == typeof(ushort): Numbers<ushort>(reader, column, buffers); break;
+            case var t when t == typeof(ushort?): NullableNumbers<ushort>(reader, column, buffers); break;
+            case var t when t == typeof(uint): Numbers<uint>(reader, column, buffers); break;
+            case var t when t == typeof(uint?): NullableNumbers<uint>(reader, column, buffers); break;
+            case var t when t == typeof(ulong): Numbers<ulong>(reader, column, buffers); break;
+            case var t when t == typeof(ulong?): NullableNumbers<ulong>(reader, column, buffers); break;
+            case var t when t == typeof(decimal): Numbers<decimal>(reader, column, buffers); break;
+            case var t when t == typeof(decimal?): NullableNumbers<decimal>(reader, column, buffers); break;
+            case var t when t == typeof(string):
+                Each<string?>(reader, buffers, values =>
                 {
-                    if (value is ReadOnlyMemory<char> text)
+                    foreach (string? value in values)
                     {
-                        column.AddLabel(text.Span);
+                        if (value is null)
+                        {
+                            column.AddMissing();
+                        }
+                        else
+                        {
+                            column.AddLabel(value);
+                        }
                     }
-                    else
-                    {
-                        column.AddMissing();
-                    }
-                }
-            }
-            else
-            {
-                ReadOnlyMemory<char>[] values = buffers.Get<ReadOnlyMemory<char>>(count);
-                group.ReadAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, count), null, cancellationToken).AsTask().GetAwaiter().GetResult();
-                foreach (ReadOnlyMemory<char> text in values.AsSpan(0, count))
-                {
-                    column.AddLabel(text.Span);
-                }
-            }
-        }
-        else if (type == typeof(string))
-        {
-            var values = new string?[count];
-            group.ReadAsync(field, values.AsMemory(), null, cancellationToken).AsTask().GetAwaiter().GetResult();
-            foreach (string? value in values)
-            {
-                if (value is null)
-                {
-                    column.AddMissing();
-                }
-                else
-                {
-                    column.AddLabel(value);
-                }
-            }
-        }
-        else if (type == typeof(bool))
-        {
-            ReadLabels<bool>(group, field, column, count, v => v ? "True" : "False", cancellationToken);
-        }
-        else if (type == typeof(DateTime))
-        {
-            ReadLabels<DateTime>(group, field, column, count, v => v.ToString(v.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(DateTimeOffset))
-        {
-            ReadLabels<DateTimeOffset>(group, field, column, count, v => v.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(DateOnly))
-        {
-            ReadLabels<DateOnly>(group, field, column, count, v => v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(TimeOnly))
-        {
-            ReadLabels<TimeOnly>(group, field, column, count, v => v.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else if (type == typeof(TimeSpan))
-        {
-            ReadLabels<TimeSpan>(group, field, column, count, v => v.ToString("c", CultureInfo.InvariantCulture), cancellationToken);
-        }
-        else
-        {
-            throw new NotSupportedException($"{type.Name} values are not supported; mlmon compares numbers and labels (strings, booleans, dates)");
+                });
+                break;
+            case var t when t == typeof(bool): Labels<bool>(reader, column, buffers, v => v ? "True" : "False"); break;
+            case var t when t == typeof(bool?): NullableLabels<bool>(reader, column, buffers, v => v ? "True" : "False"); break;
+            case var t when t == typeof(DateTime): Labels<DateTime>(reader, column, buffers, FormatDateTime); break;
+            case var t when t == typeof(DateTime?): NullableLabels<DateTime>(reader, column, buffers, FormatDateTime); break;
+            case var t when t == typeof(DateTimeNanos): Labels<DateTimeNanos>(reader, column, buffers, v => FormatDateTime(v.DateTime)); break;
+            case var t when t == typeof(DateTimeNanos?): NullableLabels<DateTimeNanos>(reader, column, buffers, v => FormatDateTime(v.DateTime)); break;
+            case var t when t == typeof(Date): Labels<Date>(reader, column, buffers, v => v.DateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+            case var t when t == typeof(Date?): NullableLabels<Date>(reader, column, buffers, v => v.DateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+            case var t when t == typeof(TimeSpan): Labels<TimeSpan>(reader, column, buffers, v => v.ToString("c", CultureInfo.InvariantCulture)); break;
+            case var t when t == typeof(TimeSpan?): NullableLabels<TimeSpan>(reader, column, buffers, v => v.ToString("c", CultureInfo.InvariantCulture)); break;
+            default:
+                throw new NotSupportedException($"{element.Name} values are not supported; mlmon compares numbers and labels (strings, booleans, dates)");
         }
     }
 
-    private static void ReadNumbers<T>(
-        ParquetRowGroupReader group, DataField field, LoadedColumn column, int count, Func<T, double> toDouble, Func<T, string> toLabel, CancellationToken cancellationToken)
-        where T : struct
+    private static string FormatDateTime(DateTime value) =>
+        value.ToString(value.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+
+    private static void Each<T>(ColumnReader reader, Buffers buffers, Batch<T> batch)
+    {
+        using LogicalColumnReader<T> values = reader.LogicalReader<T>(BatchSize);
+        T[] buffer = buffers.Get<T>(BatchSize);
+        while (values.HasNext)
+        {
+            int read = values.ReadBatch(buffer);
+            batch(buffer.AsSpan(0, read));
+        }
+    }
+
+    private static void Numbers<T>(ColumnReader reader, LoadedColumn column, Buffers buffers)
+        where T : struct, INumberBase<T>
     {
         bool labels = column.IsCategorical;
-        if (field.IsNullable)
+        Each<T>(reader, buffers, values =>
         {
-            var values = new T?[count];
-            group.ReadAsync(field, values.AsMemory(), null, cancellationToken).AsTask().GetAwaiter().GetResult();
+            foreach (T value in values)
+            {
+                AddNumber(column, value, labels);
+            }
+        });
+    }
+
+    private static void NullableNumbers<T>(ColumnReader reader, LoadedColumn column, Buffers buffers)
+        where T : struct, INumberBase<T>
+    {
+        bool labels = column.IsCategorical;
+        Each<T?>(reader, buffers, values =>
+        {
             foreach (T? value in values)
             {
-                if (value is not T v)
+                if (value is T v)
+                {
+                    AddNumber(column, v, labels);
+                }
+                else
                 {
                     column.AddMissing();
                 }
-                else if (labels)
-                {
-                    AddLabelOrMissing(column, toDouble(v), toLabel(v));
-                }
-                else
-                {
-                    column.AddNumber(toDouble(v));
-                }
             }
-        }
-        else
-        {
-            var values = new T[count];
-            group.ReadAsync(field, values.AsMemory(), null, cancellationToken).AsTask().GetAwaiter().GetResult();
-            if (values is double[] doubles && !labels)
-            {
-                foreach (double v in doubles)
-                {
-                    column.AddNumber(v);
-                }
-
-                return;
-            }
-
-            foreach (T v in values)
-            {
-                if (labels)
-                {
-                    AddLabelOrMissing(column, toDouble(v), toLabel(v));
-                }
-                else
-                {
-                    column.AddNumber(toDouble(v));
-                }
-            }
-        }
+        });
     }
 
-    // A NaN in a numerical Parquet column read as labels is still missing, as in CSV ("NaN" is a missing spelling).
-    private static void AddLabelOrMissing(LoadedColumn column, double number, string label)
+    // A number as a number, or (read as labels) as its invariant text; NaN and infinities are missing either way, as in CSV.
+    private static void AddNumber<T>(LoadedColumn column, T value, bool labels)
+        where T : struct, INumberBase<T>
     {
-        if (double.IsNaN(number))
+        double number = double.CreateSaturating(value);
+        if (!labels)
+        {
+            column.AddNumber(number);
+        }
+        else if (!double.IsFinite(number))
         {
             column.AddMissing();
         }
         else
         {
-            column.AddLabel(label);
+            column.AddLabel(value.ToString(typeof(T) == typeof(double) || typeof(T) == typeof(float) || typeof(T) == typeof(Half) ? "R" : null, CultureInfo.InvariantCulture));
         }
     }
 
-    private static void ReadLabels<T>(
-        ParquetRowGroupReader group, DataField field, LoadedColumn column, int count, Func<T, string> toLabel, CancellationToken cancellationToken)
-        where T : struct
-    {
-        if (field.IsNullable)
+    private static void Labels<T>(ColumnReader reader, LoadedColumn column, Buffers buffers, Func<T, string> toLabel)
+        where T : struct =>
+        Each<T>(reader, buffers, values =>
         {
-            var values = new T?[count];
-            group.ReadAsync(field, values.AsMemory(), null, cancellationToken).AsTask().GetAwaiter().GetResult();
+            foreach (T value in values)
+            {
+                column.AddLabel(toLabel(value));
+            }
+        });
+
+    private static void NullableLabels<T>(ColumnReader reader, LoadedColumn column, Buffers buffers, Func<T, string> toLabel)
+        where T : struct =>
+        Each<T?>(reader, buffers, values =>
+        {
             foreach (T? value in values)
             {
                 if (value is T v)
@@ -322,17 +274,7 @@ internal sealed class ParquetTableReader : ITableReader
                     column.AddMissing();
                 }
             }
-        }
-        else
-        {
-            var values = new T[count];
-            group.ReadAsync(field, values.AsMemory(), null, cancellationToken).AsTask().GetAwaiter().GetResult();
-            foreach (T v in values)
-            {
-                column.AddLabel(toLabel(v));
-            }
-        }
-    }
+        });
 
     /// <summary>One reusable array per element type, so row groups and columns do not each allocate their own.</summary>
     private sealed class Buffers
