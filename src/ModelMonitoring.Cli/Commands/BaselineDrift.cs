@@ -17,13 +17,68 @@ internal static class BaselineDrift
     public static async Task<DriftReport> RunAsync(DriftPlan plan, ProgressSteps steps, Timings timings, CancellationToken cancellationToken)
     {
         InputFile.EnsureReadable(plan.Reference);
-        BaselineProfile baseline;
-        using (timings.Measure($"loading {Path.GetFileName(plan.Reference)}"))
+        InputFile.EnsureReadable(plan.Current);
+
+        // The baseline and the current file are read at the same time. The current file's columns are typed from
+        // its own values; a column the baseline holds as labels that read as numbers here is read again as labels
+        // afterwards (rare: codes such as zip codes), so labels stay exactly as written.
+        IProgress<double>? reading = steps.Step($"Reading {Path.GetFileName(plan.Current)}");
+        using var reads = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var forced = plan.Categorical.ToHashSet(StringComparer.Ordinal);
+        Task<BaselineProfile> baselineTask = Task.Run(
+            () =>
+            {
+                try
+                {
+                    using (timings.Measure($"loading {Path.GetFileName(plan.Reference)}", parallel: true))
+                    {
+                        return BaselineProfile.Load(plan.Reference);
+                    }
+                }
+                catch
+                {
+                    reads.Cancel();
+                    throw;
+                }
+            },
+            CancellationToken.None);
+        Task<Dataset> currentTask = Task.Run(
+            () =>
+            {
+                try
+                {
+                    using (timings.Measure($"reading {Path.GetFileName(plan.Current)}", parallel: true))
+                    {
+                        return Dataset.Load(plan.Current, forced, reading, reads.Token, plan.Read);
+                    }
+                }
+                catch
+                {
+                    reads.Cancel();
+                    throw;
+                }
+            },
+            CancellationToken.None);
+        try
         {
-            baseline = await Task.Run(() => BaselineProfile.Load(plan.Reference), cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(baselineTask, currentTask).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            Exception? error = new Task[] { baselineTask, currentTask }
+                .Where(t => t.IsFaulted)
+                .Select(t => t.Exception!.InnerException!)
+                .FirstOrDefault(e => e is not OperationCanceledException);
+            if (error is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            }
+
+            throw;
         }
 
-        var categorical = baseline.Features.Where(f => f.Type == ColumnType.Categorical).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        BaselineProfile baseline = baselineTask.Result;
+        Dataset current = currentTask.Result;
         foreach (string name in plan.Categorical)
         {
             FeatureProfile? feature = baseline.Find(name);
@@ -39,11 +94,13 @@ internal static class BaselineDrift
             }
         }
 
-        IProgress<double>? reading = steps.Step($"Reading {Path.GetFileName(plan.Current)}");
-        Dataset current;
-        using (timings.Measure($"reading {Path.GetFileName(plan.Current)}"))
+        string[] relabel = baseline.Features
+            .Where(f => f.Type == ColumnType.Categorical && current.HasColumn(f.Name) && !current[f.Name].IsCategorical)
+            .Select(f => f.Name)
+            .ToArray();
+        using (timings.Measure("reading columns again as labels"))
         {
-            current = await Task.Run(() => Dataset.Load(plan.Current, categorical, reading, cancellationToken, plan.Read), cancellationToken).ConfigureAwait(false);
+            current.ReloadAsCategorical(relabel, cancellationToken);
         }
 
         CheckColumns(baseline, plan.Reference, current);
