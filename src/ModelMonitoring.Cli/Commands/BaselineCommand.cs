@@ -38,9 +38,15 @@ internal static class BaselineCommand
             HelpName = "name",
         };
 
+        var chunks = new Option<int>("--chunks")
+        {
+            Description = "Also profile this many consecutive chunks of each column, for 'mlmon drift --chunk-thresholds' and the runtime's ChunkThresholds (0 to 1000; 10 is NannyML's default). Default 0: none.",
+            HelpName = "count",
+        };
+
         var command = new Command("baseline", "Write a baseline profile (sketches and counts, not rows) of a reference CSV file.")
         {
-            input, output, categorical, model,
+            input, output, categorical, model, chunks,
         };
         command.SetAction((parse, cancellationToken) => Cli.GuardAsync(context, () => RunAsync(
             context,
@@ -48,7 +54,8 @@ internal static class BaselineCommand
             parse.GetRequiredValue(output),
             DriftCommand.SplitList(parse.GetValue(categorical)),
             parse.GetValue(model),
-            cancellationToken)));
+            cancellationToken,
+            parse.GetValue(chunks))));
         return command;
     }
 
@@ -59,8 +66,14 @@ internal static class BaselineCommand
         string output,
         IReadOnlyList<string> categorical,
         string? model,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int chunks = 0)
     {
+        if (chunks < 0 || chunks > 1000)
+        {
+            throw new CliInputException($"--chunks: {chunks} is not a chunk count; use 0 to 1000.");
+        }
+
         string? directory = Path.GetDirectoryName(Path.GetFullPath(output));
         if (directory is not null && !Directory.Exists(directory))
         {
@@ -88,7 +101,7 @@ internal static class BaselineCommand
                     int done = 0;
                     Parallel.For(0, samples.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
                     {
-                        features[i] = BaselineProfile.ProfileOf(samples[i]);
+                        features[i] = BaselineProfile.ProfileOf(samples[i], chunks: chunks);
                         profiling?.Report((double)Interlocked.Increment(ref done) / samples.Length);
                     });
                     return new BaselineProfile(features, model, data.RowCount, DateTimeOffset.UtcNow);

@@ -66,6 +66,9 @@ internal sealed class FeatureDocument
 
     [JsonPropertyName("categories")]
     public CategoriesDocument? Categories { get; set; }
+
+    [JsonPropertyName("chunks")]
+    public List<FeatureDocument?>? Chunks { get; set; }
 }
 
 internal sealed class DistinctDocument
@@ -117,6 +120,18 @@ internal sealed class CategoriesDocument
 
     [JsonPropertyName("overflow")]
     public long? Overflow { get; set; }
+
+    [JsonPropertyName("overflow_sample")]
+    public OverflowSampleDocument? OverflowSample { get; set; }
+}
+
+internal sealed class OverflowSampleDocument
+{
+    [JsonPropertyName("hashes")]
+    public ulong[]? Hashes { get; set; }
+
+    [JsonPropertyName("counts")]
+    public long[]? Counts { get; set; }
 }
 
 [JsonSourceGenerationOptions(

@@ -20,6 +20,9 @@ internal static class BaselineLimits
     /// <summary>The most memory the restored sketches of one baseline may take together: 1 GiB (about 20,000 features at K = 2048).</summary>
     public const long MaxSketchBytes = 1L << 30;
 
+    /// <summary>The most reference chunks a feature may store.</summary>
+    public const int MaxChunks = 1000;
+
     /// <summary>
     /// Rejects an array or map longer than the format allows (features, sketch levels, a level's values, the exact
     /// values and counts, the category counts), naming the field with its indices.
@@ -100,7 +103,14 @@ internal static class BaselineLimits
         "features[].sketch.levels" => KllSketch.MaxLevels,
         "features[].sketch.levels[]" => KllSketch.MaxRetainedItems(KllSketch.MaxK),
         "features[].distinct.values" or "features[].distinct.counts" => FeatureProfile.DistinctValueLimit,
-        "features[].categories.counts" => CategoryCounter.MaxCategoriesLimit,
+        "features[].categories.counts" or "features[].chunks[].categories.counts" => CategoryCounter.MaxCategoriesLimit,
+        "features[].categories.overflow_sample.hashes" or "features[].categories.overflow_sample.counts"
+            or "features[].chunks[].categories.overflow_sample.hashes" or "features[].chunks[].categories.overflow_sample.counts" => OverflowSample.DefaultCapacity,
+        "features[].chunks" => MaxChunks,
+        "features[].chunks[].sketch.levels" => KllSketch.MaxLevels,
+        "features[].chunks[].sketch.levels[]" => KllSketch.MaxRetainedItems(KllSketch.MaxK),
+        "features[].chunks[].distinct.values" or "features[].chunks[].distinct.counts" => FeatureProfile.DistinctValueLimit,
+        "features[].chunks[].chunks" => 0,
         _ => long.MaxValue,
     };
 

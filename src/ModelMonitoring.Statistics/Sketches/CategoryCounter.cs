@@ -22,8 +22,10 @@ namespace ModelMonitoring.Sketches;
 /// <para>
 /// <b>Overflow.</b> Which values are counted exactly depends on arrival order: the first <see cref="MaxCategories"/>
 /// distinct ones. Drift methods see the overflow bucket as one more category named <see cref="OverflowCategory"/>;
-/// a real value spelled <c>"__other__"</c> would share that key. When both compared profiles overflow, their buckets
-/// may hold different values, so scores on such columns are approximate.
+/// a real value spelled <c>"__other__"</c> would share that key. The counter also keeps a bottom-k sample of the
+/// distinct overflowed values with their exact counts (256 values, about 4 KiB, allocated at the first overflow), from
+/// which the drift engine estimates how much of two overflow buckets the same values fill: a complete change of
+/// categories inside the overflow is still seen. Scores on such columns are approximate.
 /// </para>
 /// <para><b>Thread safety.</b> Not thread-safe: one writer at a time, no reader during a write.</para>
 /// </remarks>
@@ -49,6 +51,9 @@ public sealed class CategoryCounter
     private long _count;
     private long _overflowCount;
     private long _missingCount;
+
+    // A bottom-k sample of the distinct values that went to the overflow bucket, created at the first overflow.
+    private OverflowSample? _overflowSample;
 
     // SortedCounts' last result, valid while the count is unchanged (Reset, Merge and Restore clear it).
     private KeyValuePair<string, long>[]? _sorted;
@@ -155,6 +160,7 @@ public sealed class CategoryCounter
         else
         {
             _overflowCount += count;
+            (_overflowSample ??= new OverflowSample()).Add(OverflowSample.Hash(key), count);
         }
     }
 
@@ -235,6 +241,7 @@ public sealed class CategoryCounter
             _count *= 2;
             _overflowCount *= 2;
             _missingCount *= 2;
+            _overflowSample?.Double();
             return;
         }
 
@@ -246,6 +253,10 @@ public sealed class CategoryCounter
         _overflowCount += other._overflowCount;
         _count += other._overflowCount;
         _missingCount += other._missingCount;
+        if (other._overflowSample is not null)
+        {
+            (_overflowSample ??= new OverflowSample()).Merge(other._overflowSample);
+        }
     }
 
     /// <summary>Forgets every count; keeps the allocated dictionary.</summary>
@@ -256,6 +267,7 @@ public sealed class CategoryCounter
         _count = 0;
         _overflowCount = 0;
         _missingCount = 0;
+        _overflowSample?.Reset();
     }
 
     /// <summary>
@@ -280,7 +292,7 @@ public sealed class CategoryCounter
     }
 
     /// <summary>Restores a counter from serialized parts; used by <see cref="BaselineProfile"/>.</summary>
-    internal void Restore(IEnumerable<KeyValuePair<string, long>> counts, long overflow, long missing)
+    internal void Restore(IEnumerable<KeyValuePair<string, long>> counts, long overflow, long missing, IEnumerable<(ulong Hash, long Count)>? overflowSample = null)
     {
         Reset();
         foreach (KeyValuePair<string, long> pair in counts)
@@ -291,7 +303,22 @@ public sealed class CategoryCounter
         _overflowCount += overflow;
         _count += overflow;
         _missingCount = missing;
+        if (overflowSample is null)
+        {
+            // An old baseline: the overflow's values are unknown (the drift engine says so when it matters).
+            _overflowSample = null;
+            return;
+        }
+
+        _overflowSample?.Reset();
+        foreach ((ulong hash, long count) in overflowSample)
+        {
+            (_overflowSample ??= new OverflowSample()).Add(hash, count);
+        }
     }
+
+    /// <summary>The bottom-k sample of the overflow bucket's distinct values, or null when nothing overflowed (or an old baseline).</summary>
+    internal OverflowSample? OverflowSample => _overflowSample is { Count: > 0 } ? _overflowSample : null;
 
     /// <summary>The exact counts, in no particular order, for serialization.</summary>
     internal IEnumerable<KeyValuePair<string, long>> ExactCounts => _counts;

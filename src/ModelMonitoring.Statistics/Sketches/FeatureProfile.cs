@@ -89,6 +89,9 @@ public sealed class FeatureProfile
     private double _shiftedSum;
     private double _shiftedSumOfSquares;
 
+    // Profiles of this reference's consecutive chunks, for NannyML-style thresholds (empty unless set).
+    private FeatureProfile[] _chunks = [];
+
     // GetDistribution's last result, valid while the count is unchanged (Reset, Merge and ReplaceSketch clear it).
     private SortedWeightedValues? _distribution;
     private long _distributionCount;
@@ -267,6 +270,32 @@ public sealed class FeatureProfile
     /// <see cref="DistinctValueLimit"/> distinct values so far).
     /// </summary>
     public bool HasExactValueCounts => Type == ColumnType.Numerical && !_distinctOverflow;
+
+    /// <summary>
+    /// Profiles of consecutive chunks of this reference, in order (empty unless set with
+    /// <see cref="SetReferenceChunks"/> or read from a baseline): the drift engine compares each with the whole
+    /// reference to derive chunk thresholds (<see cref="ColumnDriftSettings.ChunkThresholds"/>).
+    /// </summary>
+    public IReadOnlyList<FeatureProfile> ReferenceChunks => _chunks;
+
+    /// <summary>Sets <see cref="ReferenceChunks"/>: profiles of the same feature over consecutive parts of this reference.</summary>
+    /// <param name="chunks">The chunk profiles, in order; same type as this profile.</param>
+    /// <exception cref="ArgumentException">A chunk is null or of another type.</exception>
+    public void SetReferenceChunks(IEnumerable<FeatureProfile> chunks)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        FeatureProfile[] array = chunks.ToArray();
+        foreach (FeatureProfile chunk in array)
+        {
+            ArgumentNullException.ThrowIfNull(chunk, nameof(chunks));
+            if (chunk.Type != Type)
+            {
+                throw new ArgumentException($"A chunk of the {Type} profile '{Name}' is {chunk.Type}.", nameof(chunks));
+            }
+        }
+
+        _chunks = array;
+    }
 
     /// <summary>
     /// The number of distinct non-missing values: exact up to <see cref="DistinctValueLimit"/> for numbers; for
@@ -527,10 +556,10 @@ public sealed class FeatureProfile
     }
 
     /// <summary>Restores the category counts from serialized parts; used by <see cref="BaselineProfile"/>.</summary>
-    internal void RestoreCategories(long missing, long nonFinite, IEnumerable<KeyValuePair<string, long>> counts, long overflow)
+    internal void RestoreCategories(long missing, long nonFinite, IEnumerable<KeyValuePair<string, long>> counts, long overflow, IEnumerable<(ulong Hash, long Count)>? overflowSample = null)
     {
         _nonFiniteCount = nonFinite;
-        _categories!.Restore(counts, overflow, missing);
+        _categories!.Restore(counts, overflow, missing, overflowSample);
         _count = _categories.Count;
         _missingCount = missing;
     }

@@ -154,6 +154,27 @@ public sealed class SortedWeightedValues
         return _values[low];
     }
 
+    /// <summary>The index of the value holding rank <paramref name="rank"/> (0-based, each value counted by its weight).</summary>
+    internal int IndexOfRank(long rank)
+    {
+        int low = 0;
+        int high = _cumulative.Length - 1;
+        while (low < high)
+        {
+            int middle = (low + high) >>> 1;
+            if (_cumulative[middle] > rank)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return low;
+    }
+
     /// <summary>The weighted mean and population standard deviation of the values.</summary>
     internal (double Mean, double StandardDeviation) Moments()
     {

@@ -6,7 +6,7 @@ namespace ModelMonitoring.Statistics;
 /// Pearson's chi-square goodness of fit, as <c>scipy.stats.chisquare(f_obs, f_exp)</c> computes it, with Evidently's
 /// expected counts: the reference counts scaled to the current size.
 /// </summary>
-public static class ChiSquareTest
+internal static class ChiSquareTest
 {
     /// <summary>
     /// The p-value of the current counts against the reference counts scaled by

@@ -51,28 +51,92 @@ public sealed class ColumnSample
         new(name, ColumnType.Categorical, [], values ?? throw new ArgumentNullException(nameof(values)), missingCount);
 }
 
-/// <summary>The drift method and threshold chosen for one column; unset parts keep the defaults.</summary>
-/// <param name="Method">The method, or <see cref="DriftMethod.Auto"/> for the default by column type and size.</param>
+/// <summary>
+/// How one column is judged; unset parts keep Evidently's defaults. The two opt-in settings make decisions stay sane
+/// on large samples, where p-value tests flag differences too small to matter: <see cref="MinimumEffectSize"/> and
+/// <see cref="ChunkThresholds"/> (see docs/statistics.md).
+/// </summary>
+/// <param name="Method">The method, or <see langword="null"/> for Evidently's default by column type and size.</param>
 /// <param name="Threshold">The threshold, or <see langword="null"/> for the method's default.</param>
-public sealed record ColumnDriftSettings(DriftMethod Method = DriftMethod.Auto, double? Threshold = null);
+public sealed record ColumnDriftSettings(StatTest? Method = null, double? Threshold = null)
+{
+    /// <summary>
+    /// When set, a column whose <see cref="ColumnDriftResult.EffectSize"/> (on the method's <see cref="StatTest.EffectSize"/>
+    /// scale: KS D, total variation distance, the distance itself...) is below this value never drifts, whatever its
+    /// p-value. <see langword="null"/> (the default) keeps Evidently's decision.
+    /// </summary>
+    public double? MinimumEffectSize { get; init; }
+
+    /// <summary>
+    /// Minimum effect sizes per method, by <see cref="StatTest.Name"/>: the entry of the method that runs wins over
+    /// <see cref="MinimumEffectSize"/> (useful with Evidently's default choice, where columns get different methods).
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? MinimumEffectSizes { get; init; }
+
+    /// <summary>
+    /// NannyML's thresholds: the reference is cut into <see cref="ChunkCount"/> chunks in order, each chunk is compared
+    /// with the whole reference, and the column drifts when its effect size lies above the mean + 3 standard deviations
+    /// of the chunks' effect sizes (instead of the method's threshold). Off by default. With a sketched reference the
+    /// chunks are those stored with it (<see cref="Sketches.FeatureProfile.ReferenceChunks"/>).
+    /// </summary>
+    public bool ChunkThresholds { get; init; }
+
+    /// <summary>How many chunks the reference is cut into for <see cref="ChunkThresholds"/> (2 to 1000; default 10).</summary>
+    public int ChunkCount { get; init; } = DefaultChunkCount;
+
+    /// <summary>The default <see cref="ChunkCount"/>: 10, as NannyML's default chunking.</summary>
+    public const int DefaultChunkCount = 10;
+}
+
+/// <summary>A threshold derived from the reference's chunks (NannyML's): the mean ± 3 standard deviations of their effect sizes.</summary>
+/// <param name="ChunkCount">How many chunks were compared with the whole reference.</param>
+/// <param name="Mean">The mean of the chunks' effect sizes.</param>
+/// <param name="StandardDeviation">Their standard deviation.</param>
+public sealed record ChunkThreshold(int ChunkCount, double Mean, double StandardDeviation)
+{
+    /// <summary>How many standard deviations from the mean the bounds lie: 3, as NannyML.</summary>
+    public const double Multiplier = 3;
+
+    /// <summary>The lower bound, mean - 3 standard deviations.</summary>
+    public double Lower => Mean - (Multiplier * StandardDeviation);
+
+    /// <summary>The upper bound, mean + 3 standard deviations: an effect size above it is drift.</summary>
+    public double Upper => Mean + (Multiplier * StandardDeviation);
+}
 
 /// <summary>The drift verdict for one column.</summary>
 /// <param name="Name">The column's name.</param>
 /// <param name="Type">Whether the column is numerical or categorical.</param>
 /// <param name="Method">The method that produced the score.</param>
-/// <param name="Score">A p-value for Kolmogorov-Smirnov, chi-square and Z tests; a distance or divergence otherwise.</param>
+/// <param name="Score">A p-value for the tests, a distance or divergence otherwise (see <see cref="StatTest.IsPValue"/>).</param>
 /// <param name="Threshold">The threshold the score was compared with.</param>
 /// <param name="Drift">Whether the column drifted.</param>
-public sealed record ColumnDriftResult(string Name, ColumnType Type, DriftMethod Method, double Score, double Threshold, bool Drift)
+public sealed record ColumnDriftResult(string Name, ColumnType Type, StatTest Method, double Score, double Threshold, bool Drift)
 {
-    /// <summary>The method's short name, as Evidently writes it (<c>ks</c>, <c>chisquare</c>, <c>z</c>, <c>psi</c>...).</summary>
-    public string MethodName => DriftMethodNames.ToName(Method);
+    /// <summary>The method's name, as Evidently writes it (<c>ks</c>, <c>chisquare</c>, <c>z</c>, <c>psi</c>...).</summary>
+    public string MethodName => Method.Name;
 
     /// <summary>How many reference values were missing.</summary>
     public int ReferenceMissing { get; init; }
 
     /// <summary>How many current values were missing.</summary>
     public int CurrentMissing { get; init; }
+
+    /// <summary>The method's effect size (see <see cref="StatTest.EffectSize"/>); NaN when the method could not run.</summary>
+    public double EffectSize { get; init; } = double.NaN;
+
+    /// <summary>The minimum effect size that applied, or <see langword="null"/>.</summary>
+    public double? MinimumEffectSize { get; init; }
+
+    /// <summary>The chunk threshold that decided, when <see cref="ColumnDriftSettings.ChunkThresholds"/> was on and the reference had chunks.</summary>
+    public ChunkThreshold? ChunkThreshold { get; init; }
+
+    /// <summary>
+    /// Why the score is less reliable than usual, or <see langword="null"/>: a method that could not run on these data
+    /// (the score is NaN and the column is not reported as drifted), an overflow bucket whose values could not be
+    /// compared, chunk thresholds asked for a reference without chunks. Reports show it next to the column.
+    /// </summary>
+    public string? Warning { get; init; }
 }
 
 /// <summary>The drift verdict for a whole dataset: its columns and the share of them that drifted.</summary>
@@ -96,42 +160,4 @@ public sealed record DatasetDriftResult(IReadOnlyList<ColumnDriftResult> Columns
         double share = columns.Count == 0 ? 0 : (double)drifted / columns.Count;
         return new DatasetDriftResult(columns, drifted, columns.Count, share, columns.Count > 0 && share >= driftShare);
     }
-}
-
-/// <summary>Converts <see cref="DriftMethod"/> values to and from the short names Evidently and the CLI use.</summary>
-public static class DriftMethodNames
-{
-    /// <summary>The short name of a method: <c>ks</c>, <c>chisquare</c>, <c>z</c>, <c>wasserstein</c>, <c>jensenshannon</c>, <c>psi</c>, <c>kl_div</c>, <c>hellinger</c>, or <c>auto</c>.</summary>
-    public static string ToName(DriftMethod method) => method switch
-    {
-        DriftMethod.Auto => "auto",
-        DriftMethod.KolmogorovSmirnov => "ks",
-        DriftMethod.ChiSquare => "chisquare",
-        DriftMethod.ZTest => "z",
-        DriftMethod.Wasserstein => "wasserstein",
-        DriftMethod.JensenShannon => "jensenshannon",
-        DriftMethod.PopulationStabilityIndex => "psi",
-        DriftMethod.KullbackLeibler => "kl_div",
-        DriftMethod.Hellinger => "hellinger",
-        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown drift method."),
-    };
-
-    /// <summary>Parses a short name (case-insensitive). Returns <see langword="false"/> for an unknown name.</summary>
-    public static bool TryParse(string? name, out DriftMethod method)
-    {
-        foreach (DriftMethod candidate in Enum.GetValues<DriftMethod>())
-        {
-            if (string.Equals(ToName(candidate), name?.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                method = candidate;
-                return true;
-            }
-        }
-
-        method = DriftMethod.Auto;
-        return false;
-    }
-
-    /// <summary>Every short name, for help texts and error messages.</summary>
-    public static IReadOnlyList<string> All { get; } = Enum.GetValues<DriftMethod>().Select(ToName).ToArray();
 }

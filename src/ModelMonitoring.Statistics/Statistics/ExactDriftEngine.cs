@@ -1,26 +1,27 @@
-using MathNet.Numerics.Statistics;
-
 namespace ModelMonitoring.Statistics;
 
 /// <summary>
-/// Batch (exact) drift detection over raw column values, reproducing Evidently's legacy data drift defaults: the method
-/// per column (<see cref="DriftMethodRegistry.SelectDefault"/>), its threshold (<see cref="DriftThresholds"/>) and the
-/// dataset verdict (drift when at least <see cref="DatasetDriftResult.DefaultDriftShare"/> of the columns drift).
+/// Batch (exact) drift detection over raw column values, reproducing Evidently's data drift defaults: the method per
+/// column (<see cref="StatTests.SelectDefault"/>), its threshold and drift rule (<see cref="StatTest"/>) and the dataset
+/// verdict (drift when at least <see cref="DatasetDriftResult.DefaultDriftShare"/> of the columns drift).
 /// </summary>
+/// <remarks>
+/// It is the sketch engine (<see cref="Sketches.SketchDriftEngine"/>) with unit weights: each column becomes its distinct
+/// values with their exact counts (or its exact category counts), and the same method code scores them.
+/// </remarks>
 public static class ExactDriftEngine
 {
     /// <summary>
     /// Compares one column's reference and current values. A method forced in <paramref name="settings"/> that the
-    /// column's type does not allow (Kolmogorov-Smirnov and Wasserstein need numbers, chi-square and Z need categories)
-    /// is ignored together with its threshold, and the column keeps its default, as Evidently's CLI-style "apply to the
-    /// columns that allow it" does.
+    /// column's type does not allow (see <see cref="StatTest.AppliesTo"/>) is ignored together with its threshold, and
+    /// the column keeps its default, as Evidently's "apply to the columns that allow it" does.
     /// </summary>
-    /// <param name="reference">The reference column.</param>
+    /// <param name="reference">The reference column (its values in row order: chunk thresholds cut it in that order).</param>
     /// <param name="current">The current column: same name and type as the reference.</param>
-    /// <param name="settings">The method and threshold to use, or <see langword="null"/> for the defaults.</param>
+    /// <param name="settings">The method, threshold and decision settings, or <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentException">
-    /// The columns differ in name or type, a side has no non-missing value, a value is not finite, or the threshold is
-    /// negative or NaN. The message names the column.
+    /// The columns differ in name or type, a side has no non-missing value, a value is not finite, or a setting is
+    /// invalid. The message names the column.
     /// </exception>
     public static ColumnDriftResult EvaluateColumn(ColumnSample reference, ColumnSample current, ColumnDriftSettings? settings = null)
     {
@@ -28,10 +29,21 @@ public static class ExactDriftEngine
         ArgumentNullException.ThrowIfNull(current);
         string name = reference.Name;
         ColumnComparison.Validate("column", name, current.Name, reference.Type, current.Type, reference.Count, current.Count, settings);
-        (DriftMethod method, double score) = reference.Type == ColumnType.Numerical
-            ? EvaluateNumerical(name, reference.Numbers, current.Numbers, settings)
-            : EvaluateCategorical(reference.Categories, current.Categories, settings);
-        return ColumnComparison.Verdict(name, reference.Type, method, score, settings, reference.MissingCount, current.MissingCount);
+        if (reference.Type == ColumnType.Numerical)
+        {
+            NumericalSide referenceSide = NumericalSide.FromValues(reference.Numbers, name, "reference");
+            NumericalSide currentSide = NumericalSide.FromValues(current.Numbers, name, "current");
+            (StatTest method, MethodScore score) = ColumnComparison.ScoreNumbers(referenceSide, currentSide, settings);
+            return ColumnComparison.Verdict(name, reference.Type, method, score, settings, reference.MissingCount, current.MissingCount, () =>
+                ColumnComparison.ChunkThresholdOf(Chunks(reference.Numbers.Length, settings!.ChunkCount).Select(range =>
+                    ColumnComparison.ScoreNumbers(method, referenceSide, NumericalSide.FromValues(reference.Numbers.AsSpan(range.Start, range.Length), name, "reference")))));
+        }
+
+        CategoryTable table = CategoryTable.FromLabels(reference.Categories, current.Categories);
+        (StatTest categoricalMethod, MethodScore categoricalScore) = ColumnComparison.ScoreCategories(table, settings);
+        return ColumnComparison.Verdict(name, reference.Type, categoricalMethod, categoricalScore, settings, reference.MissingCount, current.MissingCount, () =>
+            ColumnComparison.ChunkThresholdOf(Chunks(reference.Categories.Length, settings!.ChunkCount).Select(range =>
+                ColumnComparison.ScoreCategories(categoricalMethod, CategoryTable.FromLabels(reference.Categories, new ArraySegment<string>(reference.Categories, range.Start, range.Length))))));
     }
 
     /// <summary>
@@ -52,133 +64,19 @@ public static class ExactDriftEngine
         return ColumnComparison.EvaluateDataset("column", reference, current, c => c.Name, EvaluateColumn, settingsForColumn, driftShare);
     }
 
-    private static (DriftMethod Method, double Score) EvaluateNumerical(string name, double[] referenceValues, double[] currentValues, ColumnDriftSettings? settings)
+    // The reference cut into `count` consecutive chunks whose sizes differ by at most one (none when too small).
+    private static IEnumerable<(int Start, int Length)> Chunks(int length, int count)
     {
-        double[] reference = SortedFinite(referenceValues, name, "reference");
-        double[] current = SortedFinite(currentValues, name, "current");
-        DriftMethod method = ColumnComparison.ChooseMethod(ColumnType.Numerical, reference.Length, ColumnDistributions.CountDistinct(reference, current), settings);
-        double score;
-        switch (method)
+        if (length < count)
         {
-            case DriftMethod.KolmogorovSmirnov:
-                score = KolmogorovSmirnovTest.PValue(reference, current);
-                break;
-            case DriftMethod.Wasserstein:
-                score = WassersteinDistance.Normed(
-                    WassersteinDistance.Distance(reference, current),
-                    ArrayStatistics.PopulationStandardDeviation(reference));
-                break;
-            case DriftMethod.ChiSquare:
-            {
-                (long[] referenceCounts, long[] currentCounts) = ColumnDistributions.CountPerValue(reference, current);
-                score = ChiSquareTest.PValueFromReferenceCounts(ToDoubles(currentCounts), ToDoubles(referenceCounts));
-                break;
-            }
-
-            case DriftMethod.ZTest:
-            {
-                (long[] referenceCounts, long[] currentCounts) = ColumnDistributions.CountPerValue(reference, current);
-                score = ZTestOnCounts(referenceCounts, currentCounts);
-                break;
-            }
-
-            case DriftMethod.Hellinger:
-                score = NumericalHellinger(reference, current);
-                break;
-            default:
-            {
-                (double[] referenceShares, double[] currentShares) = ColumnDistributions.Numerical(reference, current, FillsEmptyBins(method));
-                score = CompareShares(method, referenceShares, currentShares);
-                break;
-            }
+            yield break;
         }
 
-        return (method, score);
-    }
-
-    private static (DriftMethod Method, double Score) EvaluateCategorical(string[] reference, string[] current, ColumnDriftSettings? settings)
-    {
-        (long[] referenceCounts, long[] currentCounts, _) = ColumnDistributions.CountCategories(reference, current);
-        DriftMethod method = ColumnComparison.ChooseMethod(ColumnType.Categorical, reference.Length, referenceCounts.Length, settings);
-        double score;
-        switch (method)
+        for (int i = 0; i < count; i++)
         {
-            case DriftMethod.ChiSquare:
-                score = ChiSquareTest.PValueFromReferenceCounts(ToDoubles(currentCounts), ToDoubles(referenceCounts));
-                break;
-            case DriftMethod.ZTest:
-                score = ZTestOnCounts(referenceCounts, currentCounts);
-                break;
-            default:
-            {
-                var referenceShares = new double[referenceCounts.Length];
-                var currentShares = new double[currentCounts.Length];
-                Shares.FromCounts(referenceCounts, reference.Length, referenceShares);
-                Shares.FromCounts(currentCounts, current.Length, currentShares);
-                if (FillsEmptyBins(method))
-                {
-                    Shares.FillEmpty(referenceShares);
-                    Shares.FillEmpty(currentShares);
-                }
-
-                score = CompareShares(method, referenceShares, currentShares);
-                break;
-            }
+            int start = (int)((long)length * i / count);
+            int end = (int)((long)length * (i + 1) / count);
+            yield return (start, end - start);
         }
-
-        return (method, score);
     }
-
-    // Evidently fills empty bins for PSI and KL divergence only (get_binned_data's feel_zeroes).
-    private static bool FillsEmptyBins(DriftMethod method) =>
-        method is DriftMethod.PopulationStabilityIndex or DriftMethod.KullbackLeibler;
-
-    private static double CompareShares(DriftMethod method, double[] reference, double[] current) => method switch
-    {
-        DriftMethod.JensenShannon => JensenShannonDistance.Compute(reference, current),
-        DriftMethod.PopulationStabilityIndex => PopulationStabilityIndex.Compute(reference, current),
-        DriftMethod.KullbackLeibler => KullbackLeiblerDivergence.Compute(reference, current),
-        DriftMethod.Hellinger => HellingerDistance.Compute(reference, current),
-        _ => throw new InvalidOperationException($"Method {method} does not compare shares."),
-    };
-
-    // Evidently's z test: the proportion of values other than the first category in sorted order.
-    private static double ZTestOnCounts(long[] referenceCounts, long[] currentCounts)
-    {
-        long referenceTotal = referenceCounts.Sum();
-        long currentTotal = currentCounts.Sum();
-        return ZTest.PValue(referenceTotal - referenceCounts[0], referenceTotal, currentTotal - currentCounts[0], currentTotal);
-    }
-
-    // Evidently's numerical Hellinger: Sturges bins over the distinct values of both samples, density histograms.
-    private static double NumericalHellinger(double[] reference, double[] current)
-    {
-        int distinct = ColumnDistributions.CountDistinct(reference, current);
-        double[] edges = Histogram.SturgesEdges(Math.Min(reference[0], current[0]), Math.Max(reference[^1], current[^1]), distinct);
-        var referenceCounts = new long[edges.Length - 1];
-        var currentCounts = new long[edges.Length - 1];
-        Histogram.CountSorted(reference, edges, referenceCounts);
-        Histogram.CountSorted(current, edges, currentCounts);
-        return HellingerDistance.FromBinnedCounts(referenceCounts, currentCounts, edges);
-    }
-
-    private static double[] SortedFinite(double[] values, string name, string side)
-    {
-        var sorted = (double[])values.Clone();
-        foreach (double value in sorted)
-        {
-            if (!double.IsFinite(value))
-            {
-                throw new ArgumentException(
-                    $"Column '{name}' holds {value} in the {side} data; remove non-finite values and count them as missing.",
-                    side);
-            }
-        }
-
-        Array.Sort(sorted);
-        return sorted;
-    }
-
-    private static double[] ToDoubles(long[] counts) => Array.ConvertAll(counts, count => (double)count);
-
 }

@@ -1,7 +1,7 @@
 namespace ModelMonitoring.Statistics;
 
 /// <summary>Hellinger distance, as Evidently's <c>hellinger</c> stattest computes it.</summary>
-public static class HellingerDistance
+internal static class HellingerDistance
 {
     /// <summary>
     /// <c>sqrt(1 - clip(sum(sqrt(p * q)), 0, 1))</c> over two share vectors (the categorical form). Empty bins are not

@@ -4,7 +4,7 @@ namespace ModelMonitoring.Statistics;
 /// Bin edges and counts with numpy's semantics: <c>np.histogram_bin_edges(..., bins="sturges")</c> and
 /// <c>np.histogram(values, edges)</c>, whose bins are half-open <c>[e_i, e_i+1)</c> except the last, which is closed.
 /// </summary>
-public static class Histogram
+internal static class Histogram
 {
     /// <summary>
     /// Sturges bin edges over two samples taken together, as Evidently computes them

@@ -1,7 +1,7 @@
 namespace ModelMonitoring.Statistics;
 
 /// <summary>Jensen-Shannon distance (natural log), as <c>scipy.spatial.distance.jensenshannon</c> computes it.</summary>
-public static class JensenShannonDistance
+internal static class JensenShannonDistance
 {
     /// <summary>
     /// Normalises both vectors to sum to 1, takes their midpoint m, and returns

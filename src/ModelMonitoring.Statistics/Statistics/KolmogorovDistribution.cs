@@ -6,7 +6,7 @@ namespace ModelMonitoring.Statistics;
 /// closed forms at the extremes, the exact Durbin matrix (Marsaglia-Tsang-Wang) for small n·d, the exact one-sided
 /// Smirnov sum for large n·d², and the Pelz-Good expansion elsewhere.
 /// </summary>
-public static class KolmogorovDistribution
+internal static class KolmogorovDistribution
 {
     private const int ScaleExponent = 128;
     private static readonly double LargeScale = Math.ScaleB(1.0, ScaleExponent);

@@ -5,7 +5,7 @@ namespace ModelMonitoring.Statistics;
 /// by default: exact when both samples hold at most 10,000 values, otherwise the one-sample Kolmogorov distribution
 /// (<c>kstwo</c>) at the effective size <c>round(n m / (n + m))</c>.
 /// </summary>
-public static class KolmogorovSmirnovTest
+internal static class KolmogorovSmirnovTest
 {
     /// <summary>The largest sample size for which the exact p-value is used (scipy's <c>MAX_AUTO_N</c>).</summary>
     public const int MaxExactSampleSize = 10_000;
@@ -54,6 +54,42 @@ public static class KolmogorovSmirnovTest
 
         // Past the end of one sample the difference only shrinks towards 0.
         return largest / ((double)n * m);
+    }
+
+    /// <summary>
+    /// The statistic D of two weighted distributions: the largest gap between their cumulative functions, evaluated at
+    /// every value either holds (unit weights give <see cref="Statistic(ReadOnlySpan{double}, ReadOnlySpan{double})"/>).
+    /// </summary>
+    public static double Statistic(Sketches.SortedWeightedValues reference, Sketches.SortedWeightedValues current)
+    {
+        ReadOnlySpan<double> referenceValues = reference.Values;
+        ReadOnlySpan<long> referenceWeights = reference.Weights;
+        ReadOnlySpan<double> currentValues = current.Values;
+        ReadOnlySpan<long> currentWeights = current.Weights;
+        double referenceTotal = reference.TotalWeight;
+        double currentTotal = current.TotalWeight;
+        int i = 0;
+        int j = 0;
+        long referenceCumulative = 0;
+        long currentCumulative = 0;
+        double largest = 0;
+        while (i < referenceValues.Length && j < currentValues.Length)
+        {
+            double value = Math.Min(referenceValues[i], currentValues[j]);
+            if (referenceValues[i] == value)
+            {
+                referenceCumulative += referenceWeights[i++];
+            }
+
+            if (currentValues[j] == value)
+            {
+                currentCumulative += currentWeights[j++];
+            }
+
+            largest = Math.Max(largest, Math.Abs((referenceCumulative / referenceTotal) - (currentCumulative / currentTotal)));
+        }
+
+        return largest;
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 namespace ModelMonitoring.Statistics;
 
 /// <summary>Kullback-Leibler divergence of the current distribution from the reference, as <c>scipy.stats.entropy(reference, current)</c>.</summary>
-public static class KullbackLeiblerDivergence
+internal static class KullbackLeiblerDivergence
 {
     /// <summary>
     /// Normalises both vectors to sum to 1, then returns <c>sum(p * ln(p / q))</c> (natural log), with p the reference

@@ -1,7 +1,7 @@
 namespace ModelMonitoring.Statistics;
 
 /// <summary>Population stability index, as Evidently's <c>psi</c> stattest computes it.</summary>
-public static class PopulationStabilityIndex
+internal static class PopulationStabilityIndex
 {
     /// <summary>
     /// <c>sum((reference - current) * ln(reference / current))</c> over the bins. Evidently fills empty bins first

@@ -1,7 +1,7 @@
 namespace ModelMonitoring.Statistics;
 
 /// <summary>Turns counts into shares and fills empty bins the way Evidently's <c>get_binned_data</c> does.</summary>
-public static class Shares
+internal static class Shares
 {
     /// <summary>The share given to empty bins, unless the smallest non-empty share is smaller than it.</summary>
     public const double EmptyBinShare = 0.0001;

@@ -4,7 +4,7 @@ namespace ModelMonitoring.Statistics;
 /// First Wasserstein (earth mover's) distance between two one-dimensional distributions, as
 /// <c>scipy.stats.wasserstein_distance</c> computes it, and Evidently's normed form.
 /// </summary>
-public static class WassersteinDistance
+internal static class WassersteinDistance
 {
     /// <summary>The smallest standard deviation Evidently divides by (so a constant reference does not divide by 0).</summary>
     public const double MinimumNorm = 0.001;

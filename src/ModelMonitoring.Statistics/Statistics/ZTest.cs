@@ -3,7 +3,7 @@ using MathNet.Numerics.Distributions;
 namespace ModelMonitoring.Statistics;
 
 /// <summary>Two-proportion Z test, as Evidently's <c>z</c> stattest computes it.</summary>
-public static class ZTest
+internal static class ZTest
 {
     /// <summary>
     /// The two-sided p-value that two samples share a proportion: with pooled proportion P,
