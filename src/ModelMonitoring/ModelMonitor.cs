@@ -155,6 +155,28 @@ public sealed class ModelMonitor
         return closed;
     }
 
+    /// <summary>
+    /// The model's current signals (drift, error rate, latency, and what the built-in monitors and signal sources add),
+    /// as alert rules read them. A source that throws is counted as a monitoring failure and skipped.
+    /// </summary>
+    public IReadOnlyList<ModelSignal> GetSignals()
+    {
+        var signals = new List<ModelSignal>();
+        foreach (IModelSignalSource source in Runtime.SignalSources)
+        {
+            try
+            {
+                source.AddSignals(this, signals);
+            }
+            catch (Exception exception)
+            {
+                RecordMonitoringFailure(MonitoringStage.Evaluate, exception);
+            }
+        }
+
+        return signals;
+    }
+
     internal static string VersionTagOf(ModelDescriptor descriptor) =>
         string.IsNullOrEmpty(descriptor.Version) ? "unknown" : descriptor.Version;
 

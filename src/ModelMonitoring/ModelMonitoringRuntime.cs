@@ -62,7 +62,9 @@ public sealed class ModelMonitoringRuntime : IDisposable
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Logger = _loggerFactory.CreateLogger(MonitoringLog.Category);
         _meterFactory = meterFactory;
-        Folder = new Folder(this, rowConsumers?.ToArray() ?? []);
+        IPredictionRowConsumer[] consumers = rowConsumers?.ToArray() ?? [];
+        SignalSources = [new RuntimeSignals(), .. consumers.OfType<IModelSignalSource>()];
+        Folder = new Folder(this, consumers);
         Evaluator = new Evaluator(this);
         foreach (RegisteredModel model in ModelRegistry.Attach(this))
         {
@@ -135,6 +137,9 @@ public sealed class ModelMonitoringRuntime : IDisposable
     /// The instruments, created on first use: a host creates them when it starts, the <see cref="Default"/> runtime when
     /// it records its first row, so that a process whose calls all go to a host shows one set of series.
     /// </summary>
+    /// <summary>Where <see cref="ModelMonitor.GetSignals"/> reads from: the runtime's own, then the built-in monitors and consumers.</summary>
+    internal IReadOnlyList<IModelSignalSource> SignalSources { get; }
+
     internal RuntimeInstruments Instruments
     {
         get
