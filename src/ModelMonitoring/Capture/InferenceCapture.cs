@@ -86,6 +86,9 @@ public sealed class InferenceCapture : IPredictionRowConsumer, IMonitoringSink, 
 
     internal SensitiveValueHasher? Hasher { get; }
 
+    /// <summary>Records waiting in the buffer, not yet taken by the writer thread.</summary>
+    internal int Queued => _queue?.Queued ?? 0;
+
     /// <summary>Records written and dropped for one model.</summary>
     public (long Written, long Dropped) CountsOf(string model) => _counters.Of(model);
 
@@ -275,7 +278,7 @@ public sealed class InferenceCapture : IPredictionRowConsumer, IMonitoringSink, 
         _counters.Error(kind);
         _lastError = $"{CaptureCounters.ErrorTag(kind)}: {exception.Message}";
         long now = Environment.TickCount64;
-        long last = _lastLogged.GetValueOrDefault(kind, long.MinValue);
+        long last = _lastLogged.GetValueOrDefault(kind, now - (2 * (long)s_logEvery.TotalMilliseconds)); // not long.MinValue: now - MinValue overflows
         if (now - last < (long)s_logEvery.TotalMilliseconds || !_lastLogged.TryUpdate(kind, now, last) && !_lastLogged.TryAdd(kind, now))
         {
             return; // once a minute per kind of error

@@ -36,6 +36,9 @@ internal sealed class BackgroundQueue<T> : IDisposable
     /// <summary>Items refused because the queue was full (or closed).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>Items waiting in the queue (not yet taken by the thread).</summary>
+    public int Queued => _items.Count;
+
     /// <summary>Items accepted and not yet processed.</summary>
     public long Pending => Interlocked.Read(ref _accepted) - Interlocked.Read(ref _processed);
 
