@@ -152,7 +152,7 @@ public sealed class ModelMonitoringHealthCheck : IHealthCheck
         double? errorRate = calls is > 0 ? (double)failed!.Value / calls.Value : null;
         if (errorRate > _options.ErrorRateThreshold)
         {
-            unhealthy.Add(string.Create(CultureInfo.InvariantCulture, $"Model {monitor.Name} failed {failed} of its last {calls} calls ({errorRate:P0}, threshold {_options.ErrorRateThreshold:P0})"));
+            unhealthy.Add(string.Create(CultureInfo.InvariantCulture, $"Model {monitor.Name} failed {failed} of its last {calls} calls ({errorRate * 100:0}%, threshold {_options.ErrorRateThreshold * 100:0.##}%)"));
         }
 
         ModelDriftReport? drift = monitor.LatestDrift;
