@@ -36,6 +36,7 @@ public sealed class InferenceCapture : IPredictionRowConsumer, IMonitoringSink, 
     private readonly ILogger _logger;
     private volatile Settings _settings;
     private string? _lastError;
+    private int _disposed;
 
     /// <summary>Creates the capture; it writes nothing until <see cref="InferenceCaptureOptions.Enabled"/>.</summary>
     /// <param name="options">The settings, validated and copied.</param>
@@ -141,6 +142,11 @@ public sealed class InferenceCapture : IPredictionRowConsumer, IMonitoringSink, 
     /// <summary>Writes what is buffered (waiting at most 10 s) and closes the files.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // a host registers it under several services
+        }
+
         _queue?.Close(TimeSpan.FromSeconds(10));
         _files?.Dispose();
         _counters.Dispose();
