@@ -7,14 +7,22 @@ using Quickstart;
 using Spectre.Console;
 
 const int PredictionsPerPhase = 30_000;
-ModelMonitoringRuntime.Default.UpdateOptions(new ModelMonitoringOptions { WindowSize = 1_000_000, WindowDuration = TimeSpan.FromHours(1) });
+// A runtime of our own, made the process default: one window per phase, and rings deep enough for a tight loop that
+// outpaces the folder (a real service gets the same from AddModelMonitoring and its configuration).
+using var runtime = new ModelMonitoringRuntime(new ModelMonitoringOptions
+{
+    WindowSize = 1_000_000,
+    WindowDuration = TimeSpan.FromHours(1),
+    RecordingCapacity = 65_536,
+});
+using IDisposable activation = runtime.Activate();
 
 // Read latency the way any OpenTelemetry consumer would: from the ModelMonitoring meter.
 var latencies = new List<double>(2 * PredictionsPerPhase);
 using var listener = new MeterListener();
 listener.InstrumentPublished = (instrument, l) =>
 {
-    if (instrument.Meter.Name == ModelMonitoringInstruments.SourceName && instrument.Name == ModelMonitoringInstruments.PredictionDuration)
+    if (ReferenceEquals(instrument.Meter, runtime.Meter) && instrument.Name == ModelMonitoringInstruments.PredictionDuration)
     {
         l.EnableMeasurementEvents(instrument);
     }
