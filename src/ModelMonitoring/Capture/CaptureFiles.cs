@@ -101,7 +101,9 @@ internal sealed class CaptureFiles : IDisposable
     internal static void Serialize(Utf8JsonWriter writer, CaptureRecord record)
     {
         writer.WriteStartObject();
-        writer.WriteString("timestamp", record.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        Span<char> timestamp = stackalloc char[32];
+        record.Timestamp.UtcDateTime.TryFormat(timestamp, out int length, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        writer.WriteString("timestamp", timestamp[..length]);
         writer.WriteString("model", record.Model);
         writer.WriteString("model_version", record.ModelVersion);
         writer.WriteString("method", record.Method);

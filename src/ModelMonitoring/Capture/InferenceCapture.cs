@@ -58,7 +58,7 @@ public sealed class InferenceCapture : IPredictionRowConsumer, IMonitoringSink, 
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
         _counters = new CaptureCounters(meterFactory);
         Directory = Path.GetFullPath(snapshot.Directory);
-        if (snapshot.Sensitive == SensitiveCapture.Hash && SensitiveValueHasher.TryDecodeKey(snapshot.HashKey!, out byte[]? key))
+        if (snapshot.Enabled && snapshot.Sensitive == SensitiveCapture.Hash && SensitiveValueHasher.TryDecodeKey(snapshot.HashKey!, out byte[]? key))
         {
             Hasher = new SensitiveValueHasher(key!);
         }

@@ -12,9 +12,10 @@ namespace ModelMonitoring;
 internal sealed class SensitiveValueHasher
 {
     public const string Prefix = "hmac:";
-    private readonly byte[] _key;
+    private readonly ThreadLocal<IncrementalHash> _hash;
 
-    public SensitiveValueHasher(byte[] key) => _key = key;
+    /// <summary>One HMAC state per thread, keyed once: hashing then costs the hash, not the key set-up.</summary>
+    public SensitiveValueHasher(byte[] key) => _hash = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key));
 
     /// <summary>The key's bytes: UTF-8 text, or the decoded base64 after a <c>base64:</c> prefix.</summary>
     public static bool TryDecodeKey(string text, out byte[]? key)
@@ -50,7 +51,9 @@ internal sealed class SensitiveValueHasher
         Span<byte> bytes = length <= 512 ? stackalloc byte[512] : (rented = new byte[length]);
         int written = Encoding.UTF8.GetBytes(text, bytes);
         Span<byte> hash = stackalloc byte[32];
-        HMACSHA256.HashData(_key, bytes[..written], hash);
+        IncrementalHash hmac = _hash.Value!;
+        hmac.AppendData(bytes[..written]);
+        hmac.GetHashAndReset(hash);
         return Prefix + Convert.ToHexStringLower(hash);
     }
 }
