@@ -137,7 +137,8 @@ public sealed class DatadogLogsTests
         var shipper = app.Services.GetRequiredService<DatadogLogShipper>();
         using var dropped = new MetricCollector<long>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), DatadogLogShipper.MeterName, "ml.datadog.logs.dropped");
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Down");
-        await WaitUntilAsync(() => shipper.Requests >= 1); // the start-up entries failed once: the sender now waits
+        // The start-up entries failed once (counted, then logged): the sender now waits.
+        await WaitUntilAsync(() => shipper.Requests >= 1 && logs.GetSnapshot().Any(r => r.Level == LogLevel.Warning && r.Message.Contains("unreachable after retries", StringComparison.Ordinal)));
         for (int i = 0; i < 60; i++)
         {
             logger.LogWarning("while down {Index}", i); // never waits
@@ -175,7 +176,8 @@ public sealed class DatadogLogsTests
         app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Rejected").LogWarning("rejected entry");
         await app.StartAsync();
         var shipper = app.Services.GetRequiredService<DatadogLogShipper>();
-        await WaitUntilAsync(() => shipper.Status.Dropped >= 1);
+        static bool IsShipperWarning(FakeLogRecord r) => r.Category!.StartsWith("ModelMonitoring.Datadog", StringComparison.Ordinal) && r.Level == LogLevel.Warning;
+        await WaitUntilAsync(() => shipper.Status.Dropped >= 1 && logs.GetSnapshot().Any(IsShipperWarning)); // counted, then logged
 
         FakeLogRecord warning = Assert.Single(logs.GetSnapshot(), r => r.Category!.StartsWith("ModelMonitoring.Datadog", StringComparison.Ordinal) && r.Level == LogLevel.Warning);
         Assert.Contains("HTTP 403", warning.Message, StringComparison.Ordinal);

@@ -58,7 +58,8 @@ public sealed class ModelLoggerTests
         logger.Error(new InvalidOperationException("boom"), "Scoring failed");
         logger.Info(new { rows = 3 });
 
-        IReadOnlyList<FakeLogRecord> records = logs.GetSnapshot();
+        // Only this logger's entries: the registry tells every runtime about models other tests register.
+        IReadOnlyList<FakeLogRecord> records = [.. logs.GetSnapshot().Where(r => r.Category == "ModelMonitoring.Model.logged-pricing")];
         Assert.Equal(3, records.Count);
         FakeLogRecord warning = records[0];
         Assert.Equal("ModelMonitoring.Model.logged-pricing", warning.Category);
@@ -91,7 +92,7 @@ public sealed class ModelLoggerTests
 
         ModelLogger.For<LoggedPricingModel>().Info("Quote computed", new LoggedQuote(91.5, "North", "jane.doe@example.com", "555", Now));
 
-        LogRecord record = Assert.Single(exported); // the simple processor exports at once
+        LogRecord record = Assert.Single(exported, r => r.CategoryName == "ModelMonitoring.Model.logged-pricing"); // exported at once
         var attributes = record.Attributes!.ToDictionary(a => a.Key, a => a.Value);
         Assert.Equal("logged-pricing", attributes["model"]);
         Assert.Equal("Juan Manoel", attributes["model_owner"]);
@@ -116,7 +117,7 @@ public sealed class ModelLoggerTests
             injected.Info("from the bound runtime"); // not the current one
         }
 
-        Assert.Equal("bound-env", logs.LatestRecord.StructuredState!.Single(p => p.Key == "env").Value);
+        Assert.Equal("bound-env", logs.GetSnapshot().Last(r => r.Category == "ModelMonitoring.Model.logged-pricing").StructuredState!.Single(p => p.Key == "env").Value);
         Assert.Equal("prod-from-variable", ServiceIdentity.Resolve(new ModelMonitoringOptions(), v => v == "ENV" ? "prod-from-variable" : null).Environment);
         Assert.Equal("dd-env", ServiceIdentity.Resolve(null, v => v == "DD_ENV" ? "dd-env" : null).Environment);
         Assert.Equal("from-otel", ServiceIdentity.Resolve(new ModelMonitoringOptions { ServiceName = "configured" }, v => v == "OTEL_SERVICE_NAME" ? "from-otel" : null).ServiceName);
@@ -132,7 +133,7 @@ public sealed class ModelLoggerTests
 
         ModelLogger.For<LoggedPricingModel>().Info("odd object", new ThrowingGetter());
 
-        var pairs = logs.LatestRecord.StructuredState!.ToDictionary(p => p.Key, p => p.Value);
+        var pairs = logs.GetSnapshot().Last(r => r.Category == "ModelMonitoring.Model.logged-pricing").StructuredState!.ToDictionary(p => p.Key, p => p.Value);
         Assert.Equal("1", pairs["data.fine"]);
         Assert.Equal("[unreadable: InvalidOperationException]", pairs["data.broken"]);
         ArgumentException error = Assert.Throws<ArgumentException>(() => ModelLogger.For<NotAModel>());
