@@ -190,8 +190,9 @@ public sealed class ModelMonitor
 
             // Logged at most once a minute per stage and feature: a getter that throws on every call must not flood the log.
             long now = Environment.TickCount64;
-            long last = _lastFailureLog.GetValueOrDefault((stage, feature), long.MinValue);
-            if (now - last < 60_000 || !_lastFailureLog.TryUpdate((stage, feature), now, last) && !_lastFailureLog.TryAdd((stage, feature), now))
+            bool first = !_lastFailureLog.TryGetValue((stage, feature), out long last);
+            bool due = first ? _lastFailureLog.TryAdd((stage, feature), now) : now - last >= 60_000 && _lastFailureLog.TryUpdate((stage, feature), now, last);
+            if (!due)
             {
                 return;
             }

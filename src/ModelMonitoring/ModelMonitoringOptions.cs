@@ -108,6 +108,26 @@ public sealed class ModelMonitoringOptions
     /// </summary>
     public double[]? DurationBuckets { get; set; }
 
+    /// <summary>
+    /// The deployment environment (for example <c>production</c>): the <c>env</c> of every model log entry, the
+    /// <c>deployment.environment</c> resource attribute and the <c>env</c> Datadog tag. <see langword="null"/> (the
+    /// default) falls back to the <c>ENV</c>, then the <c>DD_ENV</c> environment variable. See <see cref="ServiceIdentity"/>.
+    /// </summary>
+    public string? Environment { get; set; }
+
+    /// <summary>
+    /// The service's name (for example <c>pricing-service</c>): the <c>service.name</c> resource attribute and the
+    /// Datadog <c>service</c>. <c>OTEL_SERVICE_NAME</c> wins over it; <see langword="null"/> (the default) falls back to
+    /// <c>DD_SERVICE</c>. See <see cref="ServiceIdentity"/>.
+    /// </summary>
+    public string? ServiceName { get; set; }
+
+    /// <summary>
+    /// The service's version: the <c>service.version</c> resource attribute. <see langword="null"/> (the default) falls
+    /// back to <c>DD_VERSION</c>, then to the entry assembly's informational version.
+    /// </summary>
+    public string? ServiceVersion { get; set; }
+
     internal IReadOnlyList<double> EffectiveDurationBuckets => DurationBuckets ?? ModelMonitoringInstruments.DefaultDurationBuckets;
 
     /// <summary>Returns one message per invalid setting, naming the setting and the value; empty when all are valid.</summary>

@@ -64,6 +64,7 @@ public sealed class ModelMonitoringRuntime : IDisposable
         _meterFactory = meterFactory;
         IPredictionRowConsumer[] consumers = rowConsumers?.ToArray() ?? [];
         SignalSources = [new RuntimeSignals(), .. consumers.OfType<IModelSignalSource>()];
+        SensitiveHasher = consumers.OfType<InferenceCapture>().Select(c => c.Hasher).FirstOrDefault(h => h is not null);
         Folder = new Folder(this, consumers);
         Evaluator = new Evaluator(this);
         foreach (RegisteredModel model in ModelRegistry.Attach(this))
@@ -131,7 +132,16 @@ public sealed class ModelMonitoringRuntime : IDisposable
 
     internal ILogger Logger { get; }
 
+    /// <summary>The logger factory the runtime was given (<see cref="NullLoggerFactory"/> when none): model loggers write there.</summary>
+    internal ILoggerFactory LoggerFactory => _loggerFactory;
+
+    /// <summary>Whether the runtime was given a logger factory (a host's); model loggers otherwise write JSON lines to the console.</summary>
+    internal bool HasLoggerFactory => _loggerFactory is not NullLoggerFactory;
+
     internal ModelMonitor[] ModelList => Volatile.Read(ref _modelList);
+
+    /// <summary>The keyed hash of [Sensitive] values, when an inference capture of this runtime asks for one.</summary>
+    internal SensitiveValueHasher? SensitiveHasher { get; }
 
     /// <summary>
     /// The instruments, created on first use: a host creates them when it starts, the <see cref="Default"/> runtime when

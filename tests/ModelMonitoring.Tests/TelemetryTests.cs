@@ -133,6 +133,7 @@ public sealed class TelemetryTests
         Assert.Contains(logs.GetSnapshot(), r => r.Level == LogLevel.Error && r.Message.Contains("telemetry-broken-listener", StringComparison.Ordinal));
         Assert.Equal(1, test.Monitor(model).GetPredictionCounts().Errors);
         Assert.True(test.Monitor(model).MonitoringFailures >= 1); // the listener's exception is counted, never thrown
+        Assert.Contains(logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("failed at stage Publish", StringComparison.Ordinal)); // and logged
     }
 
     [Fact]

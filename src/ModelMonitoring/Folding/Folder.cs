@@ -35,7 +35,7 @@ internal sealed class Folder : IDisposable
     private double _sampleCredit;
     private DateTimeOffset _anchorUtc;
     private long _anchorTicks;
-    private long _lastDroppedLog = long.MinValue;
+    private long _lastDroppedLog = -60_000; // TickCount64 starts near 0: the first drop is logged at once
     private int _paused;
 
     public Folder(ModelMonitoringRuntime runtime, IReadOnlyList<IPredictionRowConsumer> consumers)
