@@ -262,6 +262,7 @@ internal static class DriftCommand
         Dataset current = currentTask.Result;
         ColumnTyping.CheckCategoricalNames(plan.Categorical, reference.ColumnNames.ToArray(), plan.Reference);
 
+        (Dictionary<string, bool> referenceTypes, Dictionary<string, bool> currentTypes) = (QualitySection.OwnTypes(reference), QualitySection.OwnTypes(current));
         IReadOnlyList<ColumnPair> columns;
         using (timings.Measure("matching and typing columns"))
         {
@@ -289,6 +290,11 @@ internal static class DriftCommand
             reference.RowCount,
             current.RowCount,
             DatasetDriftResult.DefaultDriftShare);
+        using (timings.Measure("data quality and outliers"))
+        {
+            report = report with { Quality = QualitySection.FromFiles(columns, reference, current, referenceTypes, currentTypes, plan.Categorical.ToHashSet(StringComparer.Ordinal)) };
+        }
+
         if (plan.Format == "html")
         {
             using (timings.Measure("histograms"))

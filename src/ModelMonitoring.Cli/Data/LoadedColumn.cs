@@ -14,6 +14,7 @@ internal sealed class LoadedColumn
     private readonly int capacity;
     private GrowingArray<double>? numbers;
     private GrowingArray<string>? labels;
+    private GrowingArray<int>? missingRows;
     private Dictionary<string, string>? intern;
     private Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> internLookup;
 
@@ -87,7 +88,7 @@ internal sealed class LoadedColumn
         {
             if (CellText.IsMissing(cell))
             {
-                Missing++;
+                NoteMissing(1);
             }
             else
             {
@@ -108,7 +109,7 @@ internal sealed class LoadedColumn
         }
         else if (CellText.IsMissing(cell))
         {
-            Missing++;
+            NoteMissing(1);
         }
         else
         {
@@ -136,7 +137,7 @@ internal sealed class LoadedColumn
         }
         else
         {
-            Missing++;
+            NoteMissing(1);
         }
     }
 
@@ -161,7 +162,7 @@ internal sealed class LoadedColumn
             }
             else
             {
-                Missing++;
+                NoteMissing(1);
             }
         }
     }
@@ -193,7 +194,7 @@ internal sealed class LoadedColumn
     }
 
     /// <summary>Counts missing values.</summary>
-    public void AddMissing(int count = 1) => Missing += count;
+    public void AddMissing(int count = 1) => NoteMissing(count);
 
     /// <summary>Takes the values of a column read again as labels; keeps what the first read found, for messages.</summary>
     public void ReplaceWith(LoadedColumn other)
@@ -203,6 +204,51 @@ internal sealed class LoadedColumn
         intern = other.intern;
         internLookup = other.internLookup;
         Missing = other.Missing;
+    }
+
+    /// <summary>
+    /// The numbers row by row, NaN where a value was missing (for <c>mlmon outliers</c>, which writes one line per row);
+    /// null when the column is not numerical.
+    /// </summary>
+    public double[]? NumbersByRow()
+    {
+        if (numbers is null)
+        {
+            return null;
+        }
+
+        double[] present = numbers.ToExactArray();
+        var rows = new double[present.Length + Missing];
+        int next = 0;
+        int row = 0;
+        foreach (int missingRow in missingRows?.ToExactArray() ?? [])
+        {
+            while (row < missingRow)
+            {
+                rows[row++] = present[next++];
+            }
+
+            rows[row++] = double.NaN;
+        }
+
+        while (row < rows.Length)
+        {
+            rows[row++] = present[next++];
+        }
+
+        return rows;
+    }
+
+    // Every row adds one value or one missing value, so a missing value's row is the count of values before it.
+    private void NoteMissing(int count)
+    {
+        missingRows ??= new GrowingArray<int>(0);
+        for (int i = 0; i < count; i++)
+        {
+            missingRows.Add(Count + Missing + i);
+        }
+
+        Missing += count;
     }
 
     private void MarkNotNumeric(string value, long line)
