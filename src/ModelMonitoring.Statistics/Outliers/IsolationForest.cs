@@ -31,7 +31,7 @@ namespace ModelMonitoring.Outliers;
 /// <para>
 /// <b>Randomness.</b> The draws come from a xoshiro256** generator seeded with <see cref="Seed"/>: a seed gives the same
 /// forest everywhere, but not the forest scikit-learn grows with the same <c>random_state</c> (its generator is numpy's).
-/// Scores of two forests agree in rank, not exactly (see <c>docs/outliers.md</c> for the measured agreement).
+/// Scores of two forests agree in rank, not exactly (see <c>docs/quality.md</c> for the measured agreement).
 /// </para>
 /// </remarks>
 public sealed class IsolationForest
