@@ -231,6 +231,32 @@ public sealed class QualityMonitorTests
 
     // Reference-like rows: x about 4.5 ± 1.5, y about 5.5 ± 0.5 (seeded); later windows draw from half that spread, so
     // that they stay inside the reference's range.
+    [Fact]
+    public void A_burst_of_rows_is_all_counted_and_the_drift_of_a_shifted_phase_still_detected()
+    {
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 1_000_000, WindowDuration = TimeSpan.FromHours(1), RecordingCapacity = 65_536 });
+        var model = new QualityModel("quality-burst");
+        ModelMonitor monitor = test.Runtime.For(model.Name);
+        var random = new Random(1);
+        for (int i = 0; i < 30_000; i++)
+        {
+            model.Record(90 + (25 * Normal(random)), 5 + Normal(random), "north", 1);
+        }
+
+        FeatureWindowSnapshot first = monitor.CloseWindow();
+        for (int i = 0; i < 30_000; i++)
+        {
+            model.Record(125 + (35 * Normal(random)), 5 + Normal(random), "south", 1);
+        }
+
+        FeatureWindowSnapshot second = monitor.CloseWindow();
+        Assert.Equal(30_000, first.Rows);
+        Assert.Equal(30_000, second.Rows);
+        Assert.Equal(30_000, monitor.LatestQuality!.Rows);
+        Assert.Equal(30_000, monitor.LatestQuality.ScoredRows);
+        Assert.True(monitor.LatestDrift!.Drift || monitor.LatestDrift.Features.DriftedColumns > 0, "the shifted phase drifts");
+    }
+
     private static void RecordGrid(QualityModel model, int rows, double spread = 1)
     {
         var random = new Random(rows);
