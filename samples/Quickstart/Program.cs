@@ -100,6 +100,8 @@ if (monitor.LatestDrift is { } drift)
 
     AnsiConsole.Write(driftTable);
 }
+
+QualityReport.Print(monitor);
 AnsiConsole.MarkupLine("""
 
     [bold]Where to look next[/]
