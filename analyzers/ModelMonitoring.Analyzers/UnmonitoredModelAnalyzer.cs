@@ -209,11 +209,15 @@ public sealed class UnmonitoredModelAnalyzer : ModelMonitoringAnalyzer
         return true;
     }
 
-    /// <summary>Whether the type's name ends like a model's (<see cref="ModelTypeWords"/>).</summary>
+    /// <summary>The first word of a test double's type name: <c>FakePricingModel</c> stands in for a model, it is not one.</summary>
+    public static readonly ImmutableHashSet<string> TestDoubleWords = ImmutableHashSet.Create(
+        System.StringComparer.Ordinal, "fake", "stub", "mock", "dummy", "null", "noop", "test");
+
+    /// <summary>Whether the type's name ends like a model's (<see cref="ModelTypeWords"/>) and is not a test double's.</summary>
     public static bool HasModelName(INamedTypeSymbol type)
     {
         var words = Naming.SplitWords(type.Name);
-        return words.Count > 0 && ModelTypeWords.Contains(words[words.Count - 1]);
+        return words.Count > 0 && ModelTypeWords.Contains(words[words.Count - 1]) && !TestDoubleWords.Contains(words[0]);
     }
 
     /// <summary>

@@ -26,6 +26,9 @@ namespace ModelMonitoring.Generators
         private const string Tasks = "global::System.Threading.Tasks";
         private const string InterceptsLocation = "global::System.Runtime.CompilerServices.InterceptsLocation";
 
+        private const string DateOnlyMethod = "NumberOfDateOnly";
+        private const string TimeOnlyMethod = "NumberOfTimeOnly";
+
         private static readonly string GeneratedCodeAttribute =
             "[global::System.CodeDom.Compiler.GeneratedCode(\"ModelMonitoring.Generators\", \"" + typeof(Emitter).Assembly.GetName().Version?.ToString(3) + "\")]";
 
@@ -69,15 +72,19 @@ namespace ModelMonitoring.Generators
             w.Line();
             EmitHelperClass(w, model, helper);
 
+            // One interceptor per tracked method and receiver type: the model's own type, or a subclass whose override a call binds to.
             var intercepted = model.Methods
                 .Where(m => !m.IsPartial)
-                .Select(m => (Method: m, Calls: directCalls.Where(c => c.TargetKey == m.Key).OrderBy(c => c.Data, StringComparer.Ordinal).ToList()))
-                .Where(x => x.Calls.Count > 0)
+                .SelectMany(m => directCalls.Where(c => c.TargetKey == m.Key)
+                    .GroupBy(c => c.ReceiverType ?? string.Empty, StringComparer.Ordinal)
+                    .OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => (Method: m, Receiver: g.Key.Length == 0 ? null : g.Key, Calls: g.OrderBy(c => c.Data, StringComparer.Ordinal).ToList())))
                 .ToList();
+            var interceptorNames = new HashSet<string>(StringComparer.Ordinal);
             if (intercepted.Count > 0)
             {
                 w.Line();
-                w.Line("/// <summary>Replaces each call of a tracked method of <c>" + XmlEscape(Display(model.Type.FullyQualifiedName)) + "</c> with its monitored wrapper.</summary>");
+                w.Doc("Replaces each call of a tracked method of <c>" + XmlEscape(Display(model.Type.FullyQualifiedName)) + "</c> with its monitored wrapper.");
                 w.Line(GeneratedCodeAttribute);
                 w.Open("file static class Interceptors");
                 for (int i = 0; i < intercepted.Count; i++)
@@ -87,7 +94,9 @@ namespace ModelMonitoring.Generators
                         w.Line();
                     }
 
-                    EmitInterceptor(w, model, helper, intercepted[i].Method, intercepted[i].Calls);
+                    (MethodSpec method, string? receiver, List<CallSiteSpec> calls) = intercepted[i];
+                    string name = UniqueName(interceptorNames, MonitorField(method) + (receiver is null ? string.Empty : "_On" + Sanitize(SimpleName(receiver))));
+                    EmitInterceptor(w, model, helper, method, receiver, name, calls);
                 }
 
                 w.Close();
@@ -134,7 +143,7 @@ namespace ModelMonitoring.Generators
                 w.OpenBrace();
                 string core = Parser.Escape(method.Name + "Core") + TypeParameterList(method.TypeParameters);
                 string receiver = method.IsStatic ? model.Type.FullyQualifiedName + "." : "this.";
-                EmitWrapperBody(w, method, helper, receiver + core + "(" + Arguments(method.Parameters) + ")");
+                EmitWrapperBody(w, method, helper, receiver + core, ArgumentList(method.Parameters));
                 w.Close();
             }
 
@@ -174,7 +183,7 @@ namespace ModelMonitoring.Generators
             var w = new SourceWriter();
             Header(w, nullableEnabled: true);
             w.Open("namespace " + GeneratedNamespace);
-            w.Line("/// <summary>Calls through interfaces and base classes that monitored models implement: the receiver's type decides.</summary>");
+            w.Doc("Calls through interfaces and base classes that monitored models implement: the receiver's type decides.");
             w.Line(GeneratedCodeAttribute);
             w.Open("file static class DispatchInterceptors");
             var names = new HashSet<string>(StringComparer.Ordinal);
@@ -191,8 +200,8 @@ namespace ModelMonitoring.Generators
                     .ThenBy(x => x.Model.Type.FullyQualifiedName, StringComparer.Ordinal)
                     .ToList();
                 string name = UniqueName(names, Sanitize(target.ReceiverName) + "_" + target.Name);
-                w.Line("/// <summary>" + XmlEscape(groups[g].Key) + ": monitored when the receiver is "
-                    + string.Join(" or ", candidates.Select(c => "<c>" + XmlEscape(Display(c.Model.Type.FullyQualifiedName)) + "</c>")) + ".</summary>");
+                w.Doc("Calls of <c>" + XmlEscape(Display(groups[g].Key)) + "</c>: monitored when the receiver is "
+                    + string.Join(" or ", candidates.Select(c => "<c>" + XmlEscape(Display(c.Model.Type.FullyQualifiedName)) + "</c>")) + ".");
                 foreach (CallSiteSpec call in groups[g].OrderBy(c => c.Data, StringComparer.Ordinal))
                 {
                     w.Line("// " + call.DisplayLocation);
@@ -210,14 +219,16 @@ namespace ModelMonitoring.Generators
                 {
                     string local = target.Prefix + "Model" + c.ToString(CultureInfo.InvariantCulture);
                     w.Open("if (" + receiver + " is " + candidates[c].Model.Type.FullyQualifiedName + " " + local + ")");
-                    string call = Qualified(helpers[candidates[c].Model.Type.MetadataName], CallMethod(candidates[c].Method)) + "(" + Join(local, arguments) + ")";
+                    var callArguments = ArgumentList(target.Parameters);
+                    callArguments.Insert(0, local);
+                    string callee = Qualified(helpers[candidates[c].Model.Type.MetadataName], CallMethod(candidates[c].Method)) + "(";
                     if (returns)
                     {
-                        w.Line("return " + call + ";");
+                        w.List("return " + callee, callArguments, ");");
                     }
                     else
                     {
-                        w.Line(call + ";");
+                        w.List(callee, callArguments, ");");
                         w.Line("return;");
                     }
 
@@ -241,10 +252,10 @@ namespace ModelMonitoring.Generators
             var w = new SourceWriter();
             Header(w, nullableEnabled: true);
             w.Open("namespace " + GeneratedNamespace);
-            w.Line("/// <summary>Every monitored model of this assembly, registered with the ModelMonitoring registry at start-up.</summary>");
+            w.Doc("Every monitored model of this assembly, registered with the ModelMonitoring registry at start-up.");
             w.Line(GeneratedCodeAttribute);
             w.Open("internal static class ModelCatalogRegistration");
-            w.Line("/// <summary>The descriptors of this assembly's monitored models.</summary>");
+            w.Doc("The descriptors of this assembly's monitored models.");
             w.Line("internal static global::ModelMonitoring.Runtime.ModelDescriptor[] Models => new global::ModelMonitoring.Runtime.ModelDescriptor[]");
             w.Line("{");
             foreach (ModelSpec model in models)
@@ -254,7 +265,7 @@ namespace ModelMonitoring.Generators
 
             w.Line("};");
             w.Line();
-            w.Line("/// <summary>Registers each model, so that its instruments exist before its first prediction.</summary>");
+            w.Doc("Registers each model, so that its instruments exist before its first prediction.");
             if (hasModuleInitializer)
             {
                 w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
@@ -297,19 +308,19 @@ namespace ModelMonitoring.Generators
 
         private static void EmitHelperClass(SourceWriter w, ModelSpec model, string helper)
         {
-            w.Line("/// <summary>Monitoring of <c>" + XmlEscape(Display(model.Type.FullyQualifiedName)) + "</c> (model \""
-                + XmlEscape(model.ModelName) + "\"): its descriptor, and how each call is recorded.</summary>");
+            w.Doc("Monitoring of <c>" + XmlEscape(Display(model.Type.FullyQualifiedName)) + "</c> (model \"" + XmlEscape(model.ModelName)
+                + "\"): its descriptor, and how each call is recorded.");
             w.Line(GeneratedCodeAttribute);
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             w.Open("internal static class " + helper);
             EmitDescriptor(w, model);
             w.Line();
-            w.Line("/// <summary>The model as registered in this process: one monitor per tracked method.</summary>");
+            w.Doc("The model as registered in this process: one monitor per tracked method.");
             w.Line("internal static readonly Runtime.RegisteredModel Registration = Runtime.ModelRegistry.Register(Descriptor);");
             foreach (MethodSpec method in model.Methods)
             {
                 w.Line();
-                w.Line("/// <summary>The monitor of <c>" + XmlEscape(method.Name) + "</c>.</summary>");
+                w.Doc("The monitor of <c>" + XmlEscape(method.Name) + "</c>.");
                 w.Line("internal static readonly Runtime.PredictionMonitor " + MonitorField(method) + " = Registration.Methods["
                     + method.Index.ToString(CultureInfo.InvariantCulture) + "];");
             }
@@ -344,7 +355,7 @@ namespace ModelMonitoring.Generators
             {
                 w.Line();
                 FeatureSpec feature = label.Value.Feature;
-                w.Line("/// <summary>The name of a <c>" + XmlEscape(feature.ClrType) + "</c> value, from a table: no allocation.</summary>");
+                w.Doc("The name of a <c>" + XmlEscape(feature.ClrType) + "</c> value, from a table: no allocation.");
                 w.Line("private static string? " + label.Value.Method + "(" + feature.EnumType + "? value) => value switch");
                 w.Line("{");
                 w.Line("    null => null,");
@@ -357,12 +368,29 @@ namespace ModelMonitoring.Generators
                 w.Line("};");
             }
 
+            var conversions = model.Methods.SelectMany(m => m.Features).Select(f => f.Conversion).ToList();
+            if (conversions.Contains(ValueConversion.DateOnly))
+            {
+                w.Line();
+                w.Doc("A date as seconds since the Unix epoch, at midnight UTC; NaN when missing.");
+                w.Line("private static double " + DateOnlyMethod + "(global::System.DateOnly? value) =>");
+                w.Line("    value is { } day ? Runtime.FeatureValues.ToNumber(day.ToDateTime(default, global::System.DateTimeKind.Utc)) : double.NaN;");
+            }
+
+            if (conversions.Contains(ValueConversion.TimeOnly))
+            {
+                w.Line();
+                w.Doc("A time of day as seconds since midnight; NaN when missing.");
+                w.Line("private static double " + TimeOnlyMethod + "(global::System.TimeOnly? value) =>");
+                w.Line("    value is { } time ? Runtime.FeatureValues.ToNumber(time.ToTimeSpan()) : double.NaN;");
+            }
+
             w.Close();
         }
 
         private static void EmitDescriptor(SourceWriter w, ModelSpec model)
         {
-            w.Line("/// <summary>What the registry knows about the model.</summary>");
+            w.Doc("What the registry knows about the model.");
             w.Line("internal static readonly Runtime.ModelDescriptor Descriptor = new Runtime.ModelDescriptor(");
             w.Indent();
             w.Line("name: " + Literal(model.ModelName) + ",");
@@ -413,15 +441,15 @@ namespace ModelMonitoring.Generators
 
         private static void EmitCallStruct(SourceWriter w, MethodSpec method)
         {
-            w.Line("/// <summary>A call of <c>" + XmlEscape(method.Name) + "</c> in progress: its start, its activity, and its input features, read before the model runs.</summary>");
+            w.Doc("A call of <c>" + XmlEscape(method.Name) + "</c> in progress: its start, its activity, and its input features, read before the model runs.");
             w.Open("internal struct " + CallStruct(method));
-            w.Line("/// <summary>When the call started, in <see cref=\"global::System.Diagnostics.Stopwatch\"/> ticks.</summary>");
+            w.Doc("When the call started, in <see cref=\"global::System.Diagnostics.Stopwatch\"/> ticks.");
             w.Line("internal long Started;");
             w.Line();
-            w.Line("/// <summary>The call's activity, when someone listens to the ModelMonitoring source.</summary>");
+            w.Doc("The call's activity, when someone listens to the ModelMonitoring source.");
             w.Line("internal Runtime.ActivityScope Activity;");
             w.Line();
-            w.Line("/// <summary>Whether the input features were read: monitoring is on and no getter threw.</summary>");
+            w.Doc("Whether the input features were read: monitoring is on and no getter threw.");
             w.Line("internal bool IsCaptured;");
             var scalars = ScalarInputs(method).ToList();
             if (scalars.Count > 0)
@@ -436,8 +464,8 @@ namespace ModelMonitoring.Generators
             if (method.BatchParameterIndex >= 0)
             {
                 w.Line();
-                w.Line("/// <summary>The features of each item of <c>" + XmlEscape(method.Parameters[method.BatchParameterIndex].Name) + "</c>: "
-                    + XmlEscape(string.Join(", ", BatchInputs(method).Select(f => f.Name))) + ".</summary>");
+                w.Doc("The features of each item of <c>" + XmlEscape(method.Parameters[method.BatchParameterIndex].Name) + "</c>: "
+                    + XmlEscape(string.Join(", ", BatchInputs(method).Select(f => f.Name))) + ".");
                 w.Line("internal Runtime.CapturedBatch Items;");
             }
 
@@ -448,7 +476,7 @@ namespace ModelMonitoring.Generators
         private static void EmitCallMethod(SourceWriter w, ModelSpec model, string helper, MethodSpec method)
         {
             string target = method.Prefix + "Model";
-            w.Line("/// <summary>Calls <c>" + XmlEscape(method.Name) + "</c> and records the call: the interceptors of its call sites forward here.</summary>");
+            w.Doc("Calls <c>" + XmlEscape(method.Name) + "</c> and records the call: the interceptors of its call sites forward here.");
             var parameters = new List<string>();
             if (!method.IsStatic)
             {
@@ -460,28 +488,28 @@ namespace ModelMonitoring.Generators
             w.List("internal static " + ReturnTypeText(method) + " " + CallMethod(method) + typeParameters + "(", parameters, ")");
             Constraints(w, model.Type.TypeParameterConstraints.Concat(method.TypeParameterConstraints));
             w.OpenBrace();
-            string arguments = Arguments(method.Parameters);
-            string invocation;
+            List<string> arguments = ArgumentList(method.Parameters);
             if (method.Invocation == InvocationKind.UnsafeAccessor)
             {
-                invocation = Qualified(helper, "Invoke" + MonitorField(method)) + "(" + Join(method.IsStatic ? "null" : target, arguments) + ")";
+                arguments.Insert(0, method.IsStatic ? "null" : target);
+                EmitWrapperBody(w, method, helper, Qualified(helper, "Invoke" + MonitorField(method)), arguments);
             }
             else
             {
                 string receiver = method.IsStatic ? model.Type.FullyQualifiedName : target;
-                invocation = receiver + "." + Parser.Escape(method.Name) + TypeParameterList(method.TypeParameters) + "(" + arguments + ")";
+                EmitWrapperBody(w, method, helper, receiver + "." + Parser.Escape(method.Name) + TypeParameterList(method.TypeParameters), arguments);
             }
-
-            EmitWrapperBody(w, method, helper, invocation);
             w.Close();
         }
 
         private static void EmitUnsafeAccessor(SourceWriter w, ModelSpec model, MethodSpec method)
         {
-            w.Line("/// <summary>Calls the " + (method.IsStatic ? "static " : string.Empty) + "method <c>" + XmlEscape(method.Name)
-                + "</c>, which generated code outside the model cannot name: it is not public or internal.</summary>");
-            w.Line("[global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind."
-                + (method.IsStatic ? "StaticMethod" : "Method") + ", Name = " + Literal(method.Name) + ")]");
+            w.Doc("Calls <c>" + XmlEscape(method.Name) + "</c>, which is not public or internal: generated code reaches it this way.");
+            w.List("[global::System.Runtime.CompilerServices.UnsafeAccessor(", new[]
+            {
+                "global::System.Runtime.CompilerServices.UnsafeAccessorKind." + (method.IsStatic ? "StaticMethod" : "Method"),
+                "Name = " + Literal(method.Name),
+            }, ")]");
             var parameters = new List<string> { model.Type.FullyQualifiedName + (method.IsStatic ? "? " : " ") + method.Prefix + "Model" };
             parameters.AddRange(method.Parameters.Select(p => ParameterDeclaration(p, isThis: false)));
             w.List("private static extern " + ReturnTypeText(method) + " Invoke" + MonitorField(method) + "(", parameters, ");");
@@ -493,7 +521,7 @@ namespace ModelMonitoring.Generators
         /// reaches the caller as the same instance with its stack trace untouched. A task is returned as it is, so that the
         /// caller sees every exception of a faulted task; it is recorded when it completes.
         /// </summary>
-        private static void EmitWrapperBody(SourceWriter w, MethodSpec method, string helper, string invocation)
+        private static void EmitWrapperBody(SourceWriter w, MethodSpec method, string helper, string callee, List<string> arguments)
         {
             string call = method.Prefix + "Call";
             string exception = method.Prefix + "Exception";
@@ -502,16 +530,16 @@ namespace ModelMonitoring.Generators
             beginArguments.Add("out " + Qualified(helper, CallStruct(method)) + " " + call);
             w.List(Qualified(helper, "Begin" + MonitorField(method)) + "(", beginArguments, ");");
 
-            string recordFailed = Qualified(helper, "RecordFailed" + MonitorField(method)) + "(in " + call + ", " + exception + ")";
+            string recordFailed = Qualified(helper, "RecordFailed" + MonitorField(method));
             string record = Qualified(helper, "Record" + MonitorField(method));
             bool isRef = method.ReturnRefKind != ReturnRefKind.None;
             switch (method.ReturnKind)
             {
                 case ReturnKind.Void:
                     w.Open("try");
-                    w.Line(invocation + ";");
+                    w.List(callee + "(", arguments, ");");
                     w.Close();
-                    FailureFilter(w, exception, recordFailed);
+                    FailureFilter(w, exception, recordFailed, call);
                     w.Line();
                     w.Line(record + "(in " + call + ");");
                     break;
@@ -520,9 +548,9 @@ namespace ModelMonitoring.Generators
                     string refKeyword = method.ReturnRefKind == ReturnRefKind.RefReadOnly ? "ref readonly " : "ref ";
                     w.Line(refKeyword + method.ReturnType + " " + result + " = ref global::System.Runtime.CompilerServices.Unsafe.NullRef<" + method.ReturnType + ">();");
                     w.Open("try");
-                    w.Line(result + " = ref " + invocation + ";");
+                    w.List(result + " = ref " + callee + "(", arguments, ");");
                     w.Close();
-                    FailureFilter(w, exception, recordFailed);
+                    FailureFilter(w, exception, recordFailed, call);
                     w.Line();
                     w.Line(record + "(in " + call + (method.ResultCaptured ? ", " + result : string.Empty) + ");");
                     w.Line("return ref " + result + ";");
@@ -531,9 +559,9 @@ namespace ModelMonitoring.Generators
                 case ReturnKind.Value:
                     w.Line(method.ReturnType + " " + result + ";");
                     w.Open("try");
-                    w.Line(result + " = " + invocation + ";");
+                    w.List(result + " = " + callee + "(", arguments, ");");
                     w.Close();
-                    FailureFilter(w, exception, recordFailed);
+                    FailureFilter(w, exception, recordFailed, call);
                     w.Line();
                     w.Line(record + "(in " + call + (method.ResultCaptured ? ", " + result : string.Empty) + ");");
                     w.Line("return " + result + ";");
@@ -543,9 +571,9 @@ namespace ModelMonitoring.Generators
                     string task = method.Prefix + (method.ReturnKind == ReturnKind.AsyncEnumerable ? "Stream" : "Task");
                     w.Line(method.ReturnType + " " + task + ";");
                     w.Open("try");
-                    w.Line(task + " = " + invocation + ";");
+                    w.List(task + " = " + callee + "(", arguments, ");");
                     w.Close();
-                    FailureFilter(w, exception, recordFailed);
+                    FailureFilter(w, exception, recordFailed, call);
                     w.Line();
                     w.Line("// The model has returned: the caller's Activity.Current is what it was before the call.");
                     w.Line(call + ".Activity.RestorePrevious();");
@@ -556,9 +584,22 @@ namespace ModelMonitoring.Generators
             }
         }
 
-        private static void FailureFilter(SourceWriter w, string exception, string recordFailed)
+        private static void FailureFilter(SourceWriter w, string exception, string recordFailed, string call)
         {
-            w.Split("catch (" + ExceptionType + " " + exception + ")", "when (" + recordFailed + ")");
+            string filter = "when (" + recordFailed + "(in " + call + ", " + exception + "))";
+            string head = "catch (" + ExceptionType + " " + exception + ")";
+            if (w.Fits(head + " " + filter))
+            {
+                w.Line(head + " " + filter);
+            }
+            else
+            {
+                w.Line(head);
+                w.Indent();
+                w.List("when (" + recordFailed + "(", new[] { "in " + call, exception }, "))");
+                w.Outdent();
+            }
+
             w.OpenBrace();
             w.Line("throw; // not reached: the filter records the failure and returns false, so the exception passes through unchanged");
             w.Close();
@@ -574,7 +615,7 @@ namespace ModelMonitoring.Generators
                 w.Line("// Not captured: " + skipped.Name + " (" + SkipText(skipped) + ").");
             }
 
-            w.Line("/// <summary>Begins a call of <c>" + XmlEscape(method.Name) + "</c>: starts its clock and activity, and reads its input features. Never throws.</summary>");
+            w.Doc("Begins a call of <c>" + XmlEscape(method.Name) + "</c>: starts its clock and activity, and reads its input features. Never throws.");
 
             var parameters = method.Parameters.Where(p => p.Captured).Select(p => ParameterDeclaration(p with { RefKind = p.RefKind == ParameterRefKind.RefReadOnly ? ParameterRefKind.In : p.RefKind, IsParams = false, IsScoped = false }, isThis: false)).ToList();
             parameters.Add("out " + CallStruct(method) + " " + call);
@@ -644,7 +685,7 @@ namespace ModelMonitoring.Generators
         /// <summary>Records a call that returned: latency, outcome, the inputs read at the start, and the prediction.</summary>
         private static void EmitRecord(SourceWriter w, MethodSpec method, Dictionary<string, (string Method, FeatureSpec Feature)> enumLabels)
         {
-            w.Line("/// <summary>Records a successful call of <c>" + XmlEscape(method.Name) + "</c>: latency, outcome, input features and prediction. Never throws.</summary>");
+            w.Doc("Records a successful call of <c>" + XmlEscape(method.Name) + "</c>: latency, outcome, input features and prediction. Never throws.");
             var parameters = new List<string> { "in " + CallStruct(method) + " call" };
             if (method.ResultCaptured)
             {
@@ -781,8 +822,7 @@ namespace ModelMonitoring.Generators
         /// <summary>Records a call that threw, with the inputs it was given (the prediction is missing). Returns false for the filter.</summary>
         private static void EmitRecordFailed(SourceWriter w, MethodSpec method)
         {
-            w.Line("/// <summary>Records a call of <c>" + XmlEscape(method.Name) + "</c> that threw, with the inputs it was given. Always returns false, so that");
-            w.Line("/// an exception filter lets the exception pass unchanged. Never throws.</summary>");
+            w.Doc("Records a call of <c>" + XmlEscape(method.Name) + "</c> that threw, with the inputs it was given. Always returns false, so that an exception filter lets the exception pass unchanged. Never throws.");
             w.List("internal static bool RecordFailed" + MonitorField(method) + "(", new[] { "in " + CallStruct(method) + " call", ExceptionType + " exception" }, ")");
             w.OpenBrace();
             bool batch = method.BatchParameterIndex >= 0;
@@ -853,8 +893,7 @@ namespace ModelMonitoring.Generators
             string typeParameters = generic ? "<TResult>" : string.Empty;
 
             w.Line();
-            w.Line("/// <summary>Records the call of <c>" + XmlEscape(method.Name) + "</c> when its task completes, and returns the same task, so that the");
-            w.Line("/// caller sees every exception of a faulted task. Never throws.</summary>");
+            w.Doc("Records the call of <c>" + XmlEscape(method.Name) + "</c> when its task completes, and returns the same task, so that the caller sees every exception of a faulted task. Never throws.");
             w.List("internal static " + taskType + " Complete" + name + typeParameters + "(", new[] { taskType + " task", "in " + callStruct + " call" }, ")");
             w.OpenBrace();
             w.Open("if (task is null)");
@@ -894,8 +933,7 @@ namespace ModelMonitoring.Generators
             {
                 string valueTaskType = hasResult ? Tasks + ".ValueTask<" + resultType + ">" : Tasks + ".ValueTask";
                 w.Line();
-                w.Line("/// <summary>Records the call of <c>" + XmlEscape(method.Name) + "</c> when it completes: at once when it already has, without");
-                w.Line("/// allocating; otherwise through its task. Never throws.</summary>");
+                w.Doc("Records the call of <c>" + XmlEscape(method.Name) + "</c> when it completes: at once when it already has, without allocating; otherwise through its task. Never throws.");
                 w.List("internal static " + valueTaskType + " Complete" + name + typeParameters + "(", new[] { valueTaskType + " task", "in " + callStruct + " call" }, ")");
                 w.OpenBrace();
                 w.Open("if (task.IsCompletedSuccessfully)");
@@ -925,15 +963,13 @@ namespace ModelMonitoring.Generators
             string stream = "global::System.Collections.Generic.IAsyncEnumerable<TItem>";
             string box = "global::System.Runtime.CompilerServices.StrongBox<int>";
             w.Line();
-            w.Line("/// <summary>Records the call of <c>" + XmlEscape(method.Name) + "</c> when the enumeration of its stream ends: latency and outcome cover");
-            w.Line("/// the enumeration. The first enumeration records the call; a stream enumerated again is not counted again.</summary>");
+            w.Doc("Records the call of <c>" + XmlEscape(method.Name) + "</c> when the enumeration of its stream ends: latency and outcome cover the enumeration. The first enumeration records the call; a stream enumerated again is not counted again.");
             w.List("internal static " + stream + " Stream" + name + "<TItem>(", new[] { stream + " stream", "in " + CallStruct(method) + " call" }, ")");
             w.Indent();
             w.Line("=> Enumerate" + name + "(stream, call, new " + box + "());");
             w.Outdent();
             w.Line();
-            w.Line("/// <summary>Enumerates a stream of <c>" + XmlEscape(method.Name) + "</c>: an exception during the enumeration is a failed call, and a");
-            w.Line("/// caller that stops early ends a successful one.</summary>");
+            w.Doc("Enumerates a stream of <c>" + XmlEscape(method.Name) + "</c>: an exception during the enumeration is a failed call, and a caller that stops early ends a successful one.");
             w.List("private static async " + stream + " Enumerate" + name + "<TItem>(", new[]
             {
                 stream + " stream",
@@ -943,8 +979,15 @@ namespace ModelMonitoring.Generators
             }, ")");
             w.OpenBrace();
             w.Open("if (global::System.Threading.Interlocked.Increment(ref enumerations.Value) > 1)");
-            w.Open("await foreach (TItem again in stream.WithCancellation(cancellationToken).ConfigureAwait(false))");
-            w.Line("yield return again;");
+            w.Line("// Enumerated again: the first enumeration recorded the call.");
+            w.Line("global::System.Collections.Generic.IAsyncEnumerator<TItem> again = stream.GetAsyncEnumerator(cancellationToken);");
+            w.Open("try");
+            w.Open("while (await again.MoveNextAsync().ConfigureAwait(false))");
+            w.Line("yield return again.Current;");
+            w.Close();
+            w.Close();
+            w.Open("finally");
+            w.Line("await again.DisposeAsync().ConfigureAwait(false);");
             w.Close();
             w.Line();
             w.Line("yield break;");
@@ -989,7 +1032,7 @@ namespace ModelMonitoring.Generators
             w.Close();
         }
 
-        private static void EmitInterceptor(SourceWriter w, ModelSpec model, string helper, MethodSpec method, List<CallSiteSpec> calls)
+        private static void EmitInterceptor(SourceWriter w, ModelSpec model, string helper, MethodSpec method, string? receiver, string name, List<CallSiteSpec> calls)
         {
             foreach (CallSiteSpec call in calls)
             {
@@ -1001,18 +1044,23 @@ namespace ModelMonitoring.Generators
             var parameters = new List<string>();
             if (!method.IsStatic)
             {
-                parameters.Add("this " + model.Type.FullyQualifiedName + " " + target);
+                parameters.Add("this " + (receiver ?? model.Type.FullyQualifiedName) + " " + target);
             }
 
             parameters.AddRange(method.Parameters.Select((p, i) => ParameterDeclaration(p, isThis: method.IsExtension && i == 0)));
             string typeParameters = TypeParameterList(model.Type.TypeParameters.Concat(method.TypeParameters));
-            w.List("internal static " + ReturnTypeText(method) + " " + MonitorField(method) + typeParameters + "(", parameters, ")");
+            w.List("internal static " + ReturnTypeText(method) + " " + name + typeParameters + "(", parameters, ")");
             Constraints(w, model.Type.TypeParameterConstraints.Concat(method.TypeParameterConstraints));
-            string arguments = Arguments(method.Parameters);
-            string forward = Qualified(helper, CallMethod(method)) + TypeParameterList(model.Type.TypeParameters.Concat(method.TypeParameters))
-                + "(" + (method.IsStatic ? arguments : Join(target, arguments)) + ");";
+            List<string> arguments = ArgumentList(method.Parameters);
+            if (!method.IsStatic)
+            {
+                arguments.Insert(0, target);
+            }
+
+            string forward = (method.ReturnRefKind != ReturnRefKind.None ? "=> ref " : "=> ")
+                + Qualified(helper, CallMethod(method)) + TypeParameterList(model.Type.TypeParameters.Concat(method.TypeParameters)) + "(";
             w.Indent();
-            w.Split("=>", (method.ReturnRefKind != ReturnRefKind.None ? "ref " : string.Empty) + forward);
+            w.List(forward, arguments, ");");
             w.Outdent();
         }
 
@@ -1045,7 +1093,7 @@ namespace ModelMonitoring.Generators
         private static string SetMissing(FeatureSpec feature) => Set(feature, feature.Storage == ValueStorage.Number ? "double.NaN" : "null");
 
         private static string FeatureComment(FeatureSpec feature)
-            => feature.Name + (feature.IsSensitive ? " ([Sensitive]: only its presence is recorded)" : string.Empty);
+            => feature.Name + (feature.IsSensitive ? " ([Sensitive]: presence only)" : string.Empty);
 
         private static string InputAccess(FeatureSpec feature, string item) => feature.Origin switch
         {
@@ -1071,10 +1119,9 @@ namespace ModelMonitoring.Generators
                 case ValueConversion.Time:
                     return FeatureValues + ".ToNumber(" + access + ")";
                 case ValueConversion.DateOnly:
-                    return FeatureValues + ".ToNumber((" + access + ")" + (nullable ? "?" : string.Empty)
-                        + ".ToDateTime(global::System.TimeOnly.MinValue, global::System.DateTimeKind.Utc))";
+                    return (helper is null ? DateOnlyMethod : Qualified(helper, DateOnlyMethod)) + "(" + access + ")";
                 case ValueConversion.TimeOnly:
-                    return FeatureValues + ".ToNumber((" + access + ")" + (nullable ? "?" : string.Empty) + ".ToTimeSpan())";
+                    return (helper is null ? TimeOnlyMethod : Qualified(helper, TimeOnlyMethod)) + "(" + access + ")";
                 case ValueConversion.Enum:
                     string method = enumLabels[feature.EnumType!].Method;
                     return (helper is null ? method : Qualified(helper, method)) + "(" + access + ")";
@@ -1150,14 +1197,22 @@ namespace ModelMonitoring.Generators
                 }
                 + parameter.Type + " " + parameter.Name;
 
-        private static string Arguments(IEnumerable<ParameterSpec> parameters)
-            => string.Join(", ", parameters.Select(p => p.RefKind switch
+        private static string Arguments(IEnumerable<ParameterSpec> parameters) => string.Join(", ", ArgumentList(parameters));
+
+        private static List<string> ArgumentList(IEnumerable<ParameterSpec> parameters)
+            => parameters.Select(p => p.RefKind switch
             {
                 ParameterRefKind.Ref => "ref ",
                 ParameterRefKind.Out => "out ",
                 ParameterRefKind.In or ParameterRefKind.RefReadOnly => "in ",
                 _ => string.Empty,
-            } + p.Name));
+            } + p.Name).ToList();
+
+        private static string SimpleName(string fullyQualified)
+        {
+            string name = fullyQualified.Split('<')[0];
+            return name.Substring(name.LastIndexOf('.') + 1);
+        }
 
         private static string Display(string fullyQualified) => fullyQualified.Replace("global::", string.Empty);
 

@@ -122,13 +122,27 @@ namespace ModelMonitoring.Generators
 
             if (Symbols.IsDriftTracked(trackedDefinition))
             {
-                return ParseDirectCall(semanticModel, invocation, trackedDefinition, cancellationToken);
+                return ParseDirectCall(semanticModel, invocation, trackedDefinition, receiver: null, cancellationToken);
+            }
+
+            // A call on a subclass binds to its override (LinearModel.Predict overriding the tracked ModelBase.Predict): the
+            // interceptor takes the subclass, and the model's wrapper dispatches to the override.
+            for (IMethodSymbol? overridden = definition.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (Symbols.IsDriftTracked(overridden.OriginalDefinition))
+                {
+                    INamedTypeSymbol subclass = definition.ContainingType;
+                    return ModelRules.ContainersAndSelf(subclass).Any(t => t.IsGenericType) || !ModelRules.IsNameable(subclass)
+                        ? null
+                        : ParseDirectCall(semanticModel, invocation, overridden.OriginalDefinition, subclass.ToDisplayString(NonNullableTypeFormat), cancellationToken);
+                }
             }
 
             return ParseDispatchCall(semanticModel, invocation, bound, cancellationToken);
         }
 
-        private static CallSiteSpec? ParseDirectCall(SemanticModel semanticModel, InvocationExpressionSyntax invocation, IMethodSymbol method, CancellationToken cancellationToken)
+        private static CallSiteSpec? ParseDirectCall(
+            SemanticModel semanticModel, InvocationExpressionSyntax invocation, IMethodSymbol method, string? receiver, CancellationToken cancellationToken)
         {
             INamedTypeSymbol type = method.ContainingType;
             if (ModelRules.IsPartialMode(method) || !Symbols.IsMonitoredModel(type) || !type.Locations.Any(l => l.IsInSource) || IsInExpressionTree(semanticModel, invocation, cancellationToken))
@@ -145,7 +159,7 @@ namespace ModelMonitoring.Generators
             InterceptableLocation? location = semanticModel.GetInterceptableLocation(invocation, cancellationToken);
             return location is null
                 ? null
-                : new CallSiteSpec(CallKind.Direct, MethodKey(method), Dispatch: null, location.Version, location.Data, location.GetDisplayLocation());
+                : new CallSiteSpec(CallKind.Direct, MethodKey(method), receiver, Dispatch: null, location.Version, location.Data, location.GetDisplayLocation());
         }
 
         /// <summary>
@@ -204,7 +218,7 @@ namespace ModelMonitoring.Generators
                 ReturnRefKind.None,
                 parameters,
                 Prefix(bound.Parameters.Select(p => p.Name)));
-            return new CallSiteSpec(CallKind.Dispatch, DispatchKey(bound), target, location.Version, location.Data, location.GetDisplayLocation());
+            return new CallSiteSpec(CallKind.Dispatch, DispatchKey(bound), ReceiverType: null, target, location.Version, location.Data, location.GetDisplayLocation());
         }
 
         /// <summary>An interceptor cannot replace a call inside an expression tree (MMON005 reports it).</summary>

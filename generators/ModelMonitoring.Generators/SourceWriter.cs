@@ -116,6 +116,37 @@ namespace ModelMonitoring.Generators
             return this;
         }
 
+        /// <summary>Whether <paramref name="text"/> fits on one line at the current indentation.</summary>
+        public bool Fits(string text) => IndentWidth + text.Length <= MaxLineLength;
+
+        /// <summary>A <c>/// &lt;summary&gt;</c> comment, its words wrapped to fit.</summary>
+        public SourceWriter Doc(string text)
+        {
+            string single = "/// <summary>" + text + "</summary>";
+            if (Fits(single))
+            {
+                return Line(single);
+            }
+
+            string[] words = text.Split(' ');
+            string current = "/// <summary>" + words[0];
+            for (int i = 1; i < words.Length; i++)
+            {
+                string candidate = current + " " + words[i];
+                if (Fits(candidate + (i == words.Length - 1 ? "</summary>" : string.Empty)))
+                {
+                    current = candidate;
+                }
+                else
+                {
+                    Line(current);
+                    current = "/// " + words[i];
+                }
+            }
+
+            return Line(current + "</summary>");
+        }
+
         /// <summary>A statement split before <paramref name="rest"/> when it does not fit on one line.</summary>
         public SourceWriter Split(string first, string rest)
         {

@@ -149,6 +149,7 @@ namespace ModelMonitoring.Generators
     internal sealed record CallSiteSpec(
         CallKind Kind,
         string TargetKey,                            // Direct: the tracked method's Key; Dispatch: the bound method's dispatch key
+        string? ReceiverType,                        // Direct: the override the call binds to, when it is not the model's method
         DispatchTargetSpec? Dispatch,                // the bound method, for a dispatch interceptor
         int Version,
         string Data,
