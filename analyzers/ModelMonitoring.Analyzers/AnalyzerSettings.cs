@@ -38,6 +38,13 @@ internal sealed class AnalyzerSettings
         "employee", "patient", "applicant", "member", "contact", "holder", "cardholder", "owner", "borrower", "driver", "passenger",
         "student", "guest", "buyer", "recipient", "beneficiary", "subscriber", "account", "consumer", "lead", "traveler", "traveller");
 
+    /// <summary>
+    /// Words that, right after a personal name, describe something about it that is not the personal value itself:
+    /// <c>AddressCount</c>, <c>EmailDomain</c>, <c>PhoneType</c>.
+    /// </summary>
+    public static readonly ImmutableHashSet<string> AboutWords = ImmutableHashSet.Create(
+        StringComparer.Ordinal, "count", "length", "size", "total", "domain", "type", "kind", "format", "provider", "status", "verified");
+
     private readonly AnalyzerConfigOptionsProvider _provider;
     private readonly ConcurrentDictionary<string, PredictionNames> _methodNames = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableArray<ImmutableArray<string>>> _personalNames = new(StringComparer.Ordinal);
@@ -73,7 +80,8 @@ internal sealed class AnalyzerSettings
     /// <summary>
     /// The personal name that a feature's member contains as whole snake_case words, or null. <c>name</c> on its own is
     /// personal only in context: after a word of <see cref="PersonWords"/>, or as a property called <c>Name</c> of a
-    /// person-like type. A bool (<c>HasEmail</c>) says whether something exists, which is not personal.
+    /// person-like type. A bool (<c>HasEmail</c>) says whether something exists, which is not personal, and neither is a word
+    /// of <see cref="AboutWords"/> after the name (<c>AddressCount</c>, <c>EmailDomain</c>).
     /// </summary>
     public static string? MatchPersonalName(ISymbol member, string featureName, ITypeSymbol valueType, ImmutableArray<ImmutableArray<string>> personalNames)
     {
@@ -105,6 +113,11 @@ internal sealed class AnalyzerSettings
                 }
 
                 if (pattern.Length == 1 && pattern[0] == "name" && !IsPersonName(words, start, containingTypeWords))
+                {
+                    continue;
+                }
+
+                if (start + pattern.Length < words.Count && AboutWords.Contains(words[start + pattern.Length]))
                 {
                     continue;
                 }

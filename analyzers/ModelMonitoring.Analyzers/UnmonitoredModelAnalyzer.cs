@@ -14,7 +14,7 @@ namespace ModelMonitoring.Analyzers;
 /// <list type="bullet">
 /// <item>it calls ML.NET's prediction engine, <c>ITransformer.Transform</c> or ONNX Runtime's <c>InferenceSession.Run</c>; or</item>
 /// <item>it has a public method named like a prediction (<c>model_monitoring.prediction_method_names</c>) that returns a number,
-/// a bool, an enum, a string, an array or list of those, or a type with a probability-like property (<c>Score</c>,
+/// a date or duration, a bool, an enum, a string, an array, list or tuple of those, or a type with a probability-like property (<c>Score</c>,
 /// <c>Probability</c>, <c>Confidence</c>...), and its own name ends like a model's (<c>...Model</c>, <c>...Classifier</c>,
 /// <c>...Detector</c>...); or</item>
 /// <item>it has a public method of a name the user listed in <c>model_monitoring.prediction_method_names</c> (the list is the evidence).</item>
@@ -221,7 +221,7 @@ public sealed class UnmonitoredModelAnalyzer : ModelMonitoringAnalyzer
     }
 
     /// <summary>
-    /// Whether a return type looks like a prediction: a number, bool, enum or string; an array, list or tuple of such; a type
+    /// Whether a return type looks like a prediction: a number, date, duration, bool, enum or string; an array, list or tuple of such; a type
     /// with a probability-like property (<see cref="PredictionPropertyWords"/>); any of these in a <c>Task</c>.
     /// </summary>
     public static bool ReturnsPrediction(ITypeSymbol type) => ReturnsPrediction(type, depth: 0);
@@ -247,7 +247,7 @@ public sealed class UnmonitoredModelAnalyzer : ModelMonitoringAnalyzer
 
         if (FeatureRules.GetConversion(type) is { } conversion)
         {
-            return conversion is ValueConversion.Number or ValueConversion.Bool or ValueConversion.Enum or ValueConversion.String;
+            return conversion is not ValueConversion.Char; // numbers, dates and durations, bools, enums, strings
         }
 
         if (FeatureRules.GetBatchItemType(type) is { } item)
