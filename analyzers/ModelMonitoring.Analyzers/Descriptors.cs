@@ -166,7 +166,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor PropertyNotCaptured = Create(
         DiagnosticIds.PropertyNotCaptured,
         "Property is not captured",
-        "'{0}' of '{1}' is not captured as a feature: a {2} is not a feature type; expose the values you need as properties of feature types, or mark it [IgnoreFeature]",
+        "'{0}' of '{1}' is not captured as a feature: its type, {2}, is not a feature type; expose the values you need as properties of feature types, or mark it [IgnoreFeature]",
         Usage,
         DiagnosticSeverity.Info,
         "Features are numbers, bools, enums, strings, chars and dates (DateTime, DateTimeOffset, TimeSpan, DateOnly, TimeOnly). A property of another type (a Guid, a nested object, a collection) is skipped; this says so, so that nothing is skipped silently.");

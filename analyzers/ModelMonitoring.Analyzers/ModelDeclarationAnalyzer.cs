@@ -187,7 +187,7 @@ public sealed class ModelDeclarationAnalyzer : ModelMonitoringAnalyzer
                 location,
                 skipped.Member.Name,
                 owner,
-                skipped.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
+                skipped.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
         }
 
         private void AnalyzeFeature(SymbolAnalysisContext context, CapturedValue feature, ImmutableArray<ImmutableArray<string>> personalNames)
