@@ -23,6 +23,7 @@ public class DriftRecordingBenchmarks
     private readonly FeatureProfile _window = FeatureProfile.Numerical("window");
     private readonly KllSketch _sketch = new();
     private readonly FeatureProfile _labels = FeatureProfile.Categorical("labels");
+    private FeatureProfile _binned = null!;
     private double[] _values = [];
     private string[] _categories = [];
 
@@ -38,13 +39,7 @@ public class DriftRecordingBenchmarks
         _values = new double[Count];
         for (int i = 0; i < Count; i++)
         {
-            _values[i] = (i % 4) switch
-            {
-                0 => DriftData.Normal(random, 100, 15),
-                1 => Math.Exp(DriftData.Normal(random, 3, 0.8)),
-                2 => random.NextDouble() * 1_000,
-                _ => Math.Round(Math.Exp(DriftData.Normal(random, 12, 0.5)), 2),
-            };
+            _values[i] = Draw(random, i);
         }
 
         string[] names = [.. Enumerable.Range(0, CategoryCount).Select(i => "category-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
@@ -55,7 +50,17 @@ public class DriftRecordingBenchmarks
             _categories[i] = names[(int)(CategoryCount * u * u)];
         }
 
-        Action[] passes = [FeatureProfileAddDouble, FeatureProfileAddDoubleWindows, KllSketchAdd, FeatureProfileAddString];
+        // The binned window's reference: 100,000 other values of the same mix, sketched as a reference is.
+        var reference = FeatureProfile.Numerical("window");
+        for (int i = 0; i < 100_000; i++)
+        {
+            reference.Add(Draw(random, i));
+        }
+
+        _binned = FeatureProfile.CreateWindowProfile(reference);
+        Console.WriteLine($"// binned window: {_binned.BinCount} bins on the reference's grid");
+
+        Action[] passes = [FeatureProfileAddDouble, FeatureProfileAddDoubleWindows, FeatureProfileAddDoubleBinned, KllSketchAdd, FeatureProfileAddString];
         foreach (Action pass in passes)
         {
             pass();
@@ -99,6 +104,26 @@ public class DriftRecordingBenchmarks
         }
     }
 
+    /// <summary>
+    /// A window profile binned on its reference's grid (<see cref="FeatureProfile.CreateWindowProfile"/>), reset every
+    /// 10,000 values: what a window costs once a reference exists.
+    /// </summary>
+    [Benchmark(Description = "FeatureProfile.Add(double), binned window, Reset every 10,000", OperationsPerInvoke = Count)]
+    public void FeatureProfileAddDoubleBinned()
+    {
+        FeatureProfile profile = _binned;
+        double[] values = _values;
+        for (int start = 0; start < values.Length; start += WindowSize)
+        {
+            profile.Reset();
+            int end = Math.Min(start + WindowSize, values.Length);
+            for (int i = start; i < end; i++)
+            {
+                profile.Add(values[i]);
+            }
+        }
+    }
+
     /// <summary>The KLL sketch alone (K = 2048), without the profile's moments and distinct-value counts.</summary>
     [Benchmark(Description = "KllSketch.Add, endless stream", OperationsPerInvoke = Count)]
     public void KllSketchAdd()
@@ -110,6 +135,15 @@ public class DriftRecordingBenchmarks
             sketch.Add(values[i]);
         }
     }
+
+    // Normal, log-normal, uniform and cent-rounded log-normal prices, in turn.
+    private static double Draw(Random random, int i) => (i % 4) switch
+    {
+        0 => DriftData.Normal(random, 100, 15),
+        1 => Math.Exp(DriftData.Normal(random, 3, 0.8)),
+        2 => random.NextDouble() * 1_000,
+        _ => Math.Round(Math.Exp(DriftData.Normal(random, 12, 0.5)), 2),
+    };
 
     /// <summary>A categorical profile (MaxCategories = 100) fed 20 known categories.</summary>
     [Benchmark(Description = "FeatureProfile.Add(string), 20 known categories", OperationsPerInvoke = Count)]
@@ -142,6 +176,7 @@ public class DriftEvaluationBenchmarks
     private FeatureProfile[] _reference = [];
     private FeatureProfile[] _current = [];
     private FeatureProfile[] _changingCurrent = [];
+    private FeatureProfile[] _binnedCurrent = [];
     private double[][] _extraValues = [];
     private string[][] _extraLabels = [];
     private int _next;
@@ -156,6 +191,8 @@ public class DriftEvaluationBenchmarks
         var changing = new List<FeatureProfile>();
         var extraValues = new List<double[]>();
         var extraLabels = new List<string[]>();
+        var currentNumbers = new List<double[]>();
+        var currentLabelsPerFeature = new List<string[]>();
         for (int f = 0; f < ContinuousFeatures; f++)
         {
             string name = "x" + f.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -170,6 +207,8 @@ public class DriftEvaluationBenchmarks
             reference.Add(Fill(FeatureProfile.Numerical(name), Rows, () => draw(random, 0)));
             double[] currentValues = [.. Enumerable.Range(0, Rows).Select(_ => draw(random, currentShift))];
             current.Add(Fill(FeatureProfile.Numerical(name), currentValues));
+            currentNumbers.Add(currentValues);
+            currentLabelsPerFeature.Add([]);
             changing.Add(Fill(FeatureProfile.Numerical(name), currentValues));
             extraValues.Add([.. Enumerable.Range(0, 1_024).Select(_ => draw(random, currentShift))]);
             extraLabels.Add([]);
@@ -183,6 +222,8 @@ public class DriftEvaluationBenchmarks
             reference.Add(Fill(FeatureProfile.Numerical(name), Rows, () => random.Next(distinct)));
             double[] currentValues = [.. Enumerable.Range(0, Rows).Select(_ => (double)(shifted ? Math.Min(distinct - 1, random.Next(distinct) + 1) : random.Next(distinct)))];
             current.Add(Fill(FeatureProfile.Numerical(name), currentValues));
+            currentNumbers.Add(currentValues);
+            currentLabelsPerFeature.Add([]);
             changing.Add(Fill(FeatureProfile.Numerical(name), currentValues));
             extraValues.Add([.. Enumerable.Range(0, 1_024).Select(_ => (double)random.Next(distinct))]);
             extraLabels.Add([]);
@@ -206,6 +247,8 @@ public class DriftEvaluationBenchmarks
             }
 
             string[] currentLabels = [.. Enumerable.Range(0, Rows).Select(_ => draw(random, shifted))];
+            currentNumbers.Add([]);
+            currentLabelsPerFeature.Add(currentLabels);
             FeatureProfile currentProfile = FeatureProfile.Categorical(name);
             FeatureProfile changingProfile = FeatureProfile.Categorical(name);
             foreach (string label in currentLabels)
@@ -223,6 +266,17 @@ public class DriftEvaluationBenchmarks
 
         _reference = [.. reference];
         _current = [.. current];
+
+        // The same current windows, binned on their references' grids (as the runtime records once a reference exists).
+        _binnedCurrent = [.. reference.Select(FeatureProfile.CreateWindowProfile)];
+        for (int f = 0; f < _binnedCurrent.Length; f++)
+        {
+            Fill(_binnedCurrent[f], currentNumbers[f]);
+            foreach (string label in currentLabelsPerFeature[f])
+            {
+                _binnedCurrent[f].Add(label);
+            }
+        }
         _changingCurrent = [.. changing];
         _extraValues = [.. extraValues];
         _extraLabels = [.. extraLabels];
@@ -231,6 +285,8 @@ public class DriftEvaluationBenchmarks
         int drifted = result.Columns.Count(c => c.Drift);
         string methods = string.Join(", ", result.Columns.GroupBy(c => c.Method).Select(g => $"{g.Key} x{g.Count()}"));
         Console.WriteLine($"// 50-feature window: {drifted} drifted ({methods})");
+        DatasetDriftResult binned = EvaluateBinnedWindow();
+        Console.WriteLine($"// binned 50-feature window: {binned.Columns.Count(c => c.Drift)} drifted, {binned.Columns.Count(c => c.Drift != result.Columns.Single(s => s.Name == c.Name).Drift)} flags differ from the sketched window");
         if (result.Columns.Count != ContinuousFeatures + IntegerFeatures + CategoricalFeatures || drifted == 0)
         {
             throw new InvalidOperationException("The evaluation benchmark's data does not look as intended.");
@@ -263,6 +319,30 @@ public class DriftEvaluationBenchmarks
         }
 
         return SketchDriftEngine.Evaluate(_reference, _changingCurrent);
+    }
+
+    /// <summary>
+    /// The window-close figure once a reference exists: the 50 current windows binned on their references' grids
+    /// (<see cref="FeatureProfile.CreateWindowProfile"/>), one value added to each before evaluating so that nothing
+    /// cached from the previous evaluation is reused.
+    /// </summary>
+    [Benchmark(Description = "SketchDriftEngine.Evaluate, 50 features, binned window (current window changed)")]
+    public DatasetDriftResult EvaluateBinnedWindow()
+    {
+        int k = _next++ & 1_023;
+        for (int f = 0; f < _binnedCurrent.Length; f++)
+        {
+            if (_binnedCurrent[f].Type == ColumnType.Numerical)
+            {
+                _binnedCurrent[f].Add(_extraValues[f][k]);
+            }
+            else
+            {
+                _binnedCurrent[f].Add(_extraLabels[f][k]);
+            }
+        }
+
+        return SketchDriftEngine.Evaluate(_reference, _binnedCurrent);
     }
 
     private static FeatureProfile Fill(FeatureProfile profile, int count, Func<double> next)

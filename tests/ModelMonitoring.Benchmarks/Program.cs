@@ -28,5 +28,5 @@ Job job = quick
         .WithId("Quick")
     : Job.Default.WithLaunchCount(2).WithWarmupCount(6).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(250))
         .WithId("Full");
-IConfig config = DefaultConfig.Instance.AddJob(job.AsDefault());
+IConfig config = DefaultConfig.Instance.AddJob(job.AsDefault()).WithBuildTimeout(TimeSpan.FromMinutes(10)); // a loaded machine builds slowly
 BenchmarkSwitcher.FromAssembly(typeof(ModelMonitoring.Benchmarks.PredictionBenchmarks).Assembly).Run(options, config);

@@ -64,9 +64,9 @@ public sealed class TelemetrySession : IDisposable
     /// Checks that measurements of both meters reach the listener (call after at least one call of each variant), so
     /// that a benchmark never compares no-op instruments. Throws when they do not.
     /// </summary>
-    public void Verify()
+    public void Verify(ModelMonitoringRuntime runtime)
     {
-        ModelMonitoringRuntime.Default.Flush();
+        runtime.Flush();
         IReadOnlyDictionary<string, long> totals = Collect();
         foreach (string name in new[] { ModelMonitoringInstruments.PredictionDuration, HandWrittenMonitoring.DurationName, HandWrittenMonitoring.PredictionsName })
         {

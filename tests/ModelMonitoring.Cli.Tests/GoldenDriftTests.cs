@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace ModelMonitoring.Cli.Tests;
 
 /// <summary>
-/// Every golden case of <c>../shared/golden/drift</c>, run through the CLI's own code path (arguments in, JSON out)
+/// Every golden case of <c>tests/data/golden/drift</c>, run through the CLI's own code path (arguments in, JSON out)
 /// and compared with <c>expected.json</c>: method names, scores within 1e-6 relative (1e-9 absolute near 0), flags,
 /// the dataset verdict and the exit code.
 /// </summary>

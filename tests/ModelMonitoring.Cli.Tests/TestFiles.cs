@@ -2,14 +2,14 @@ using System.Text;
 
 namespace ModelMonitoring.Cli.Tests;
 
-/// <summary>Paths of the repository and the shared golden data, and a scratch directory per test.</summary>
+/// <summary>Paths of the repository and its golden data, and a scratch directory per test.</summary>
 internal static class RepoPaths
 {
     /// <summary>The directory holding Instrumentation.sln, found by walking up from the test's output directory.</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
-    /// <summary>The golden drift cases: <c>../shared/golden/drift</c> next to the repository.</summary>
-    public static string GoldenDrift => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "golden", "drift"));
+    /// <summary>The golden drift cases: <c>tests/data/golden/drift</c> inside the repository.</summary>
+    public static string GoldenDrift => Path.Combine(RepositoryRoot, "tests", "data", "golden", "drift");
 
     /// <summary>The built mlmon.dll next to the tests (copied by the project reference).</summary>
     public static string MlmonDll => Path.Combine(AppContext.BaseDirectory, "mlmon.dll");

@@ -4,10 +4,10 @@ using ModelMonitoring.Statistics;
 
 namespace ModelMonitoring.Statistics.Tests;
 
-/// <summary>Reads the golden drift cases in ../shared/golden/drift beside the repository root.</summary>
+/// <summary>Reads the golden drift cases in tests/data/golden/drift inside the repository.</summary>
 internal static class GoldenCases
 {
-    public static string DriftDirectory { get; } = Path.Combine(FindSharedDirectory(), "golden", "drift");
+    public static string DriftDirectory { get; } = Path.Combine(FindGoldenDirectory(), "drift");
 
     public static IEnumerable<string> Names() =>
         Directory.GetDirectories(DriftDirectory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
@@ -65,17 +65,18 @@ internal static class GoldenCases
         }).ToArray();
     }
 
-    private static string FindSharedDirectory()
+    // The repository root is the folder holding Instrumentation.sln above the test assembly.
+    private static string FindGoldenDirectory()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "Instrumentation.sln")))
             {
-                return Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared"));
+                return Path.Combine(directory.FullName, "tests", "data", "golden");
             }
         }
 
-        throw new DirectoryNotFoundException($"No Instrumentation.sln above {AppContext.BaseDirectory}; cannot locate ../shared/golden.");
+        throw new DirectoryNotFoundException($"No Instrumentation.sln above {AppContext.BaseDirectory}; cannot locate tests/data/golden.");
     }
 }
 

@@ -30,6 +30,9 @@ public sealed class ReferenceTests
         Assert.Equal(2_000, monitor.Reference!.RowCount);
         Assert.Null(monitor.LatestDrift);
 
+        // Once a reference exists, windows bin numbers on its quantile grid instead of sketching them.
+        Assert.True(test.Runtime.Folder.Run(() => monitor.Windows.Model.Window!.Features.Single(f => f.Feature.Name == "area").Profile!.IsBinned));
+
         for (int i = 0; i < 2_000; i++)
         {
             model.Record(50 + (random.NextDouble() * 100), "south", 1);

@@ -120,7 +120,7 @@ public sealed class WindowTests
     {
         using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 2 });
         var model = new TestModel("window-no-retention");
-        WeakReference[] labels = [RecordFreshLabel(model), RecordFreshLabel(model), RecordFreshLabel(model)];
+        WeakReference[] labels = [RecordFreshLabel(model, 300), RecordFreshLabel(model, 8), RecordFreshLabel(model, 40)];
         test.Runtime.Flush(); // the first window (two rows) is now the reference; the third row is in the open window
 
         GC.Collect();
@@ -185,9 +185,9 @@ public sealed class WindowTests
     private static void RecordHugeLabel(TestModel model, int i) => model.Record(i, new string((char)('a' + i), 12_500_000), 1);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static WeakReference RecordFreshLabel(TestModel model)
+    private static WeakReference RecordFreshLabel(TestModel model, int length)
     {
-        string label = new string('x', 300) + Guid.NewGuid().ToString("N");
+        string label = new string('x', length) + Guid.NewGuid().ToString("N"); // long ones are truncated, short ones copied
         model.Record(1, label, 1);
         return new WeakReference(label);
     }

@@ -123,7 +123,7 @@ internal sealed class FeatureAccumulator
         {
             Profile = spareProfiles?.FirstOrDefault(p => p.Name == feature.Name && p.Type == feature.ColumnType) is { } spare
                 ? Reset(spare)
-                : WindowProfiles.Create(feature, _maxCategories, reference?.Find(feature.Name));
+                : WindowProfiles.Create(feature, _maxCategories, _maxCategoryLength, reference?.Find(feature.Name));
         }
     }
 
@@ -279,8 +279,8 @@ internal sealed class FeatureAccumulator
 /// <summary>Creates window profiles: binned on the reference's grid when there is one, else sketched.</summary>
 internal static class WindowProfiles
 {
-    public static FeatureProfile Create(ModelFeature feature, int maxCategories, FeatureProfile? reference) =>
+    public static FeatureProfile Create(ModelFeature feature, int maxCategories, int maxCategoryLength, FeatureProfile? reference) =>
         reference is not null && reference.Type == feature.ColumnType
-            ? new FeatureProfile(feature.Name, feature.ColumnType, reference.MaxCategories) // binned on the reference once the sketches land
-            : new FeatureProfile(feature.Name, feature.ColumnType, maxCategories);
+            ? FeatureProfile.CreateWindowProfile(reference) // numbers binned on the reference's quantile grid: a few ns a value
+            : new FeatureProfile(feature.Name, feature.ColumnType, maxCategories, maxCategoryLength: maxCategoryLength);
 }

@@ -156,7 +156,11 @@ internal sealed class Folder : IDisposable
         {
             lock (_passLock)
             {
-                PassLocked(closeDue: false);
+                if (Volatile.Read(ref _paused) == 0)
+                {
+                    PassLocked(closeDue: false);
+                }
+
                 return work();
             }
         }
@@ -275,7 +279,10 @@ internal sealed class Folder : IDisposable
             bool closeDue = (Interlocked.Exchange(ref _timerDue, 0) | Interlocked.Exchange(ref _closeRequested, 0)) == 1;
             lock (_passLock)
             {
-                PassLocked(closeDue);
+                if (Volatile.Read(ref _paused) == 0)
+                {
+                    PassLocked(closeDue);
+                }
             }
         }
     }
@@ -288,13 +295,11 @@ internal sealed class Folder : IDisposable
         }
     }
 
+    /// <summary>One pass on the calling thread, paused or not: benchmarks of the deferred work measure it this way.</summary>
+    internal void FoldInline(bool closeDue) => PassInline(closeDue);
+
     private void PassLocked(bool closeDue)
     {
-        if (Volatile.Read(ref _paused) > 0)
-        {
-            return;
-        }
-
         long generation = Volatile.Read(ref _requested);
         _anchorUtc = _runtime.TimeProvider.GetUtcNow();
         _anchorTicks = _runtime.TimeProvider.GetTimestamp();

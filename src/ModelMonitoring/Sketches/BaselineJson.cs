@@ -40,6 +40,9 @@ internal sealed class FeatureDocument
     [JsonPropertyName("missing")]
     public long? Missing { get; set; }
 
+    [JsonPropertyName("non_finite")]
+    public long? NonFinite { get; set; }
+
     [JsonPropertyName("mean")]
     public double? Mean { get; set; }
 
@@ -105,6 +108,9 @@ internal sealed class CategoriesDocument
 {
     [JsonPropertyName("max_categories")]
     public int? MaxCategories { get; set; }
+
+    [JsonPropertyName("max_category_length")]
+    public int? MaxCategoryLength { get; set; }
 
     [JsonPropertyName("counts")]
     public Dictionary<string, long>? Counts { get; set; }

@@ -16,7 +16,17 @@ namespace ModelMonitoring.Sketches;
 /// <c>model</c>, <c>created_at</c>, <c>row_count</c> and <c>features[]</c>. Each feature has <c>name</c>,
 /// <c>type</c> (<c>numerical</c> or <c>categorical</c>), <c>count</c>, <c>missing</c>; numerical features add
 /// <c>mean</c> and <c>std</c> (informative), the shifted moments, <c>distinct</c> (exact counts of up to 21 values) and
-/// <c>sketch</c> (the KLL levels); categorical features add <c>categories</c> (counts, overflow).
+/// <c>sketch</c> (the KLL levels); categorical features add <c>categories</c> (counts, overflow). Two optional fields,
+/// written only when they differ from their defaults, so files without them still load: <c>non_finite</c> (how many
+/// of the missing values were ±Infinity) and <c>categories.max_category_length</c> (256).
+/// </para>
+/// <para>
+/// <b>Limits.</b> Every size a file declares is bounded before anything is allocated from it: the file (512 MiB), the
+/// features (100,000), sketch levels (61) and their values (the capacity of the largest K), exact values (21),
+/// categories (<see cref="CategoryCounter.MaxCategoriesLimit"/>, also for <c>max_categories</c>),
+/// <c>max_category_length</c> (<see cref="CategoryCounter.MaxCategoryLengthLimit"/>), <c>sketch.k</c>
+/// (<see cref="KllSketch.MinK"/> to <see cref="KllSketch.MaxK"/>) and the memory of all sketches together (1 GiB).
+/// A file past a limit is a <see cref="BaselineFormatException"/> naming it and the field.
 /// </para>
 /// <para><b>Thread safety.</b> Immutable once built, but the <see cref="FeatureProfile"/>s it holds are not: do not add to them
 /// while the profile is shared.</para>
@@ -195,17 +205,23 @@ public sealed class BaselineProfile
     public static BaselineProfile Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string json;
+        byte[] utf8;
         try
         {
-            json = File.ReadAllText(path);
+            long length = new FileInfo(path).Length;
+            if (length > BaselineLimits.MaxBytes)
+            {
+                throw new BaselineFormatException(path, null, null, $"is {length:N0} bytes, more than the {BaselineLimits.MaxBytes:N0} a baseline may take");
+            }
+
+            utf8 = File.ReadAllBytes(path);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new BaselineFormatException(path, null, null, $"cannot be read: {exception.Message}", exception);
         }
 
-        return FromJson(json, path);
+        return FromUtf8(utf8, path);
     }
 
     /// <summary>The baseline as indented JSON.</summary>
@@ -219,7 +235,23 @@ public sealed class BaselineProfile
     public static BaselineProfile FromJson(string json, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        if (string.IsNullOrWhiteSpace(json))
+        if (json.Length > BaselineLimits.MaxBytes)
+        {
+            throw new BaselineFormatException(source, null, null, $"is {json.Length:N0} characters, more than the {BaselineLimits.MaxBytes:N0} a baseline may take");
+        }
+
+        return FromUtf8(System.Text.Encoding.UTF8.GetBytes(json), source);
+    }
+
+    private static BaselineProfile FromUtf8(byte[] utf8, string? source)
+    {
+        ReadOnlySpan<byte> text = utf8.AsSpan();
+        if (text.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            text = text[3..];
+        }
+
+        if (text.Trim(" \t\r\n"u8).IsEmpty)
         {
             throw new BaselineFormatException(source, null, null, "is empty");
         }
@@ -227,7 +259,8 @@ public sealed class BaselineProfile
         BaselineDocument? document;
         try
         {
-            document = JsonSerializer.Deserialize(json, BaselineJsonContext.Default.BaselineDocument);
+            BaselineLimits.CheckArrays(text, source);
+            document = JsonSerializer.Deserialize(text, BaselineJsonContext.Default.BaselineDocument);
         }
         catch (JsonException exception)
         {
@@ -263,11 +296,12 @@ public sealed class BaselineProfile
             Type = TypeName(feature.Type),
             Count = feature.Count,
             Missing = feature.MissingCount,
+            NonFinite = feature.NonFiniteCount == 0 ? null : feature.NonFiniteCount,
         };
 
         if (feature.Type == ColumnType.Numerical)
         {
-            KllSketch sketch = feature.Sketch!;
+            KllSketch sketch = feature.SketchForSaving();
             IReadOnlyList<WeightedValue>? counts = feature.GetValueCounts();
             document.Mean = feature.Count == 0 ? null : feature.Mean;
             document.StandardDeviation = feature.Count == 0 ? null : feature.StandardDeviation;
@@ -303,6 +337,7 @@ public sealed class BaselineProfile
             document.Categories = new CategoriesDocument
             {
                 MaxCategories = categories.MaxCategories,
+                MaxCategoryLength = categories.MaxCategoryLength == CategoryCounter.DefaultMaxCategoryLength ? null : categories.MaxCategoryLength,
                 Counts = counts,
                 Overflow = categories.OverflowCount,
             };
@@ -337,6 +372,7 @@ public sealed class BaselineProfile
         List<FeatureDocument?> features = document.Features
             ?? throw new BaselineFormatException(source, null, "features", "is missing");
 
+        CheckSketchMemory(features, source);
         var profiles = new List<FeatureProfile>(features.Count);
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int index = 0; index < features.Count; index++)
@@ -355,6 +391,32 @@ public sealed class BaselineProfile
         }
 
         return new BaselineProfile(profiles, document.Model, rowCount, createdAt);
+    }
+
+    // The sketches' memory follows from each declared K, whatever the file's size: bound the total before building any.
+    private static void CheckSketchMemory(List<FeatureDocument?> features, string? source)
+    {
+        long bytes = 0;
+        for (int index = 0; index < features.Count; index++)
+        {
+            FeatureDocument? feature = features[index];
+            if (feature?.Type != "numerical" || feature.Sketch?.K is not int k)
+            {
+                continue;
+            }
+
+            if (k < KllSketch.MinK || k > KllSketch.MaxK)
+            {
+                throw new BaselineFormatException(source, feature.Name, "sketch.k", $"is {k}, outside {KllSketch.MinK}..{KllSketch.MaxK}");
+            }
+
+            bytes += KllSketch.MaxRetainedItems(k) * (long)sizeof(double);
+            if (bytes > BaselineLimits.MaxSketchBytes)
+            {
+                throw new BaselineFormatException(
+                    source, feature.Name, "sketch.k", $"makes the sketches up to features[{index}] take more than {BaselineLimits.MaxSketchBytes:N0} bytes, the most a baseline may declare");
+            }
+        }
     }
 
     private static FeatureProfile FromDocument(FeatureDocument feature, string name, string? source)
@@ -381,13 +443,25 @@ public sealed class BaselineProfile
             throw Error("missing", $"is negative ({missing})");
         }
 
+        long nonFinite = feature.NonFinite ?? 0;
+        if (nonFinite < 0 || nonFinite > missing)
+        {
+            throw Error("non_finite", $"is {nonFinite}, expected 0 to the missing count {missing}");
+        }
+
         if (type == ColumnType.Categorical)
         {
             CategoriesDocument categories = feature.Categories ?? throw Error("categories", "is missing");
             int maxCategories = categories.MaxCategories ?? throw Error("categories.max_categories", "is missing");
-            if (maxCategories < 1)
+            if (maxCategories < 1 || maxCategories > CategoryCounter.MaxCategoriesLimit)
             {
-                throw Error("categories.max_categories", $"is {maxCategories}, expected at least 1");
+                throw Error("categories.max_categories", $"is {maxCategories}, expected 1 to {CategoryCounter.MaxCategoriesLimit:N0}");
+            }
+
+            int maxCategoryLength = categories.MaxCategoryLength ?? CategoryCounter.DefaultMaxCategoryLength;
+            if (maxCategoryLength < 1 || maxCategoryLength > CategoryCounter.MaxCategoryLengthLimit)
+            {
+                throw Error("categories.max_category_length", $"is {maxCategoryLength}, expected 1 to {CategoryCounter.MaxCategoryLengthLimit:N0}");
             }
 
             Dictionary<string, long> counts = categories.Counts ?? throw Error("categories.counts", "is missing");
@@ -401,7 +475,7 @@ public sealed class BaselineProfile
             {
                 if (pair.Value <= 0)
                 {
-                    throw Error($"categories.counts.{pair.Key}", $"is {pair.Value}, expected a positive count");
+                    throw Error($"categories.counts.{(pair.Key.Length > 64 ? pair.Key[..64] + "..." : pair.Key)}", $"is {pair.Value}, expected a positive count");
                 }
             }
 
@@ -416,8 +490,9 @@ public sealed class BaselineProfile
                 throw Error("categories.counts", $"add up to {total} (overflow included) but count is {count}");
             }
 
-            var profile = new FeatureProfile(name, ColumnType.Categorical, maxCategories);
-            profile.RestoreCategories(missing, counts, overflow);
+            // Sized for the categories the file holds, not for max_categories: a reference is read, not added to.
+            var profile = FeatureProfile.Restored(name, new CategoryCounter(maxCategories, maxCategoryLength, initialCapacity: counts.Count));
+            profile.RestoreCategories(missing, nonFinite, counts, overflow);
             return profile;
         }
 
@@ -473,14 +548,14 @@ public sealed class BaselineProfile
                 out string? problem)
             ?? throw Error("sketch", problem ?? "is not a valid sketch");
 
-        var numerical = new FeatureProfile(name, ColumnType.Numerical, sketchK: k, seed: sketchDocument.Seed ?? KllSketch.DefaultSeed);
+        FeatureProfile numerical = FeatureProfile.Restored(name, sketch);
         var pairs = new WeightedValue[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
             pairs[i] = new WeightedValue(values[i], valueCounts[i]);
         }
 
-        numerical.RestoreNumbers(count, missing, shift, shiftedSum, shiftedSumOfSquares, distinctOverflow, pairs, sketch);
+        numerical.RestoreNumbers(count, missing, nonFinite, shift, shiftedSum, shiftedSumOfSquares, distinctOverflow, pairs, sketch);
         return numerical;
     }
 

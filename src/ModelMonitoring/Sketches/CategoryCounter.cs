@@ -10,11 +10,14 @@ namespace ModelMonitoring.Sketches;
 /// <remarks>
 /// <para>
 /// <b>Memory bound.</b> At most <see cref="MaxCategories"/> entries (a dictionary pre-sized for them, created by the
-/// constructor) whatever the stream length; the strings are the caller's, not copies.
+/// constructor) whatever the stream length, each key at most <see cref="MaxCategoryLength"/> characters: a longer
+/// value is truncated to that many before it is counted (so two values sharing that prefix share a count), and a key
+/// is always the counter's own copy, never the caller's string, so a counter never keeps a caller's object alive.
 /// </para>
 /// <para>
-/// <b>Allocation.</b> <see cref="Add(string?)"/> does not allocate for a category already counted, nor for a new one
-/// while there is room (the dictionary never grows past its initial size), nor for the overflow bucket.
+/// <b>Allocation.</b> <see cref="Add(string?)"/> does not allocate for a category already counted (it is looked up by
+/// its truncated characters) nor for the overflow bucket; a new category allocates its copy, the dictionary never
+/// grows past its initial size.
 /// </para>
 /// <para>
 /// <b>Overflow.</b> Which values are counted exactly depends on arrival order: the first <see cref="MaxCategories"/>
@@ -29,22 +32,51 @@ public sealed class CategoryCounter
     /// <summary>The default number of distinct categories counted exactly.</summary>
     public const int DefaultMaxCategories = 100;
 
+    /// <summary>The largest <see cref="MaxCategories"/> a counter accepts (a baseline file declaring more is rejected).</summary>
+    public const int MaxCategoriesLimit = 1_000_000;
+
+    /// <summary>The default for <see cref="MaxCategoryLength"/>: 256 characters.</summary>
+    public const int DefaultMaxCategoryLength = 256;
+
+    /// <summary>The largest <see cref="MaxCategoryLength"/> a counter accepts.</summary>
+    public const int MaxCategoryLengthLimit = 1 << 20;
+
     /// <summary>The key under which values beyond <see cref="MaxCategories"/> are counted.</summary>
     public const string OverflowCategory = "__other__";
 
     private readonly Dictionary<string, long> _counts;
+    private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private long _count;
     private long _overflowCount;
     private long _missingCount;
 
+    // SortedCounts' last result, valid while the count is unchanged (Reset, Merge and Restore clear it).
+    private KeyValuePair<string, long>[]? _sorted;
+    private long _sortedCount;
+
     /// <summary>Creates an empty counter.</summary>
-    /// <param name="maxCategories">How many distinct values are counted exactly (at least 1); 0 means <see cref="DefaultMaxCategories"/>.</param>
-    public CategoryCounter(int maxCategories = DefaultMaxCategories)
+    /// <param name="maxCategories">How many distinct values are counted exactly (1 to <see cref="MaxCategoriesLimit"/>); 0 means <see cref="DefaultMaxCategories"/>.</param>
+    /// <param name="maxCategoryLength">How many characters of a value are kept (1 to <see cref="MaxCategoryLengthLimit"/>); 0 means <see cref="DefaultMaxCategoryLength"/>.</param>
+    public CategoryCounter(int maxCategories = DefaultMaxCategories, int maxCategoryLength = DefaultMaxCategoryLength)
+        : this(maxCategories, maxCategoryLength, initialCapacity: -1)
+    {
+    }
+
+    /// <summary>A counter whose dictionary starts at <paramref name="initialCapacity"/> entries (-1: all of them), for restored references.</summary>
+    internal CategoryCounter(int maxCategories, int maxCategoryLength, int initialCapacity)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCategories);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxCategories, MaxCategoriesLimit);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCategoryLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxCategoryLength, MaxCategoryLengthLimit);
         MaxCategories = maxCategories == 0 ? DefaultMaxCategories : maxCategories;
-        _counts = new Dictionary<string, long>(MaxCategories, StringComparer.Ordinal);
+        MaxCategoryLength = maxCategoryLength == 0 ? DefaultMaxCategoryLength : maxCategoryLength;
+        _counts = new Dictionary<string, long>(initialCapacity < 0 ? MaxCategories : Math.Min(initialCapacity, MaxCategories), StringComparer.Ordinal);
+        _bySpan = _counts.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    /// <summary>How many characters of a value are kept; a longer value is truncated to them before it is counted.</summary>
+    public int MaxCategoryLength { get; }
 
     /// <summary>How many distinct values are counted exactly before the overflow bucket takes the rest.</summary>
     public int MaxCategories { get; }
@@ -92,20 +124,37 @@ public sealed class CategoryCounter
         }
 
         _count += count;
-        if (_counts.Count < MaxCategories)
+
+        // A known category short enough to be kept whole is found by the caller's string: the quickest lookup.
+        if (category.Length <= MaxCategoryLength)
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(_counts, category, out _) += count;
-            return;
+            ref long known = ref CollectionsMarshal.GetValueRefOrNullRef(_counts, category);
+            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref known))
+            {
+                known += count;
+                return;
+            }
         }
 
-        ref long existing = ref CollectionsMarshal.GetValueRefOrNullRef(_counts, category);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref existing))
+        AddByCharacters(Truncate(category), count);
+    }
+
+    // A long category (looked up by its truncated characters) or a new one, created from the characters: the counter's
+    // own string, never the caller's.
+    private void AddByCharacters(ReadOnlySpan<char> key, long count)
+    {
+        ref long existing = ref CollectionsMarshal.GetValueRefOrNullRef(_bySpan, key);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref existing))
         {
-            _overflowCount += count;
+            existing += count;
+        }
+        else if (_counts.Count < MaxCategories)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_bySpan, key, out _) = count;
         }
         else
         {
-            existing += count;
+            _overflowCount += count;
         }
     }
 
@@ -114,7 +163,7 @@ public sealed class CategoryCounter
     public long CountOf(string category)
     {
         ArgumentNullException.ThrowIfNull(category);
-        long exact = _counts.TryGetValue(category, out long value) ? value : 0;
+        long exact = _bySpan.TryGetValue(Truncate(category), out long value) ? value : 0;
         return category == OverflowCategory ? exact + _overflowCount : exact;
     }
 
@@ -122,7 +171,26 @@ public sealed class CategoryCounter
     /// The counts as the drift methods see them: each exact category, then <see cref="OverflowCategory"/> when the
     /// overflow bucket is not empty. Sorted by key (ordinal) so results do not depend on arrival order. Allocates.
     /// </summary>
-    public IReadOnlyList<KeyValuePair<string, long>> GetCounts()
+    public IReadOnlyList<KeyValuePair<string, long>> GetCounts() => Array.AsReadOnly(SortedCounts());
+
+    /// <summary>
+    /// <see cref="GetCounts"/> as an array, cached while the count is unchanged: a reference compared with every
+    /// window sorts its categories once. Callers must not change it.
+    /// </summary>
+    internal KeyValuePair<string, long>[] SortedCounts()
+    {
+        if (_sorted is not null && _sortedCount == _count)
+        {
+            return _sorted;
+        }
+
+        KeyValuePair<string, long>[] sorted = BuildSortedCounts();
+        _sorted = sorted;
+        _sortedCount = _count;
+        return sorted;
+    }
+
+    private KeyValuePair<string, long>[] BuildSortedCounts()
     {
         var result = new List<KeyValuePair<string, long>>(_counts.Count + 1);
         long overflow = _overflowCount;
@@ -144,7 +212,7 @@ public sealed class CategoryCounter
         }
 
         result.Sort((left, right) => string.CompareOrdinal(left.Key, right.Key));
-        return result;
+        return [.. result];
     }
 
     /// <summary>
@@ -156,6 +224,7 @@ public sealed class CategoryCounter
     public void Merge(CategoryCounter other)
     {
         ArgumentNullException.ThrowIfNull(other);
+        _sorted = null;
         if (ReferenceEquals(other, this))
         {
             foreach (string key in _counts.Keys.ToArray())
@@ -182,10 +251,32 @@ public sealed class CategoryCounter
     /// <summary>Forgets every count; keeps the allocated dictionary.</summary>
     public void Reset()
     {
+        _sorted = null;
         _counts.Clear();
         _count = 0;
         _overflowCount = 0;
         _missingCount = 0;
+    }
+
+    /// <summary>
+    /// The characters of <paramref name="category"/> that are kept: all of them, or the first
+    /// <see cref="MaxCategoryLength"/> (one fewer when the last would split a surrogate pair).
+    /// </summary>
+    private ReadOnlySpan<char> Truncate(string category)
+    {
+        int length = category.Length;
+        if (length <= MaxCategoryLength)
+        {
+            return category;
+        }
+
+        length = MaxCategoryLength;
+        if (char.IsHighSurrogate(category[length - 1]))
+        {
+            length--;
+        }
+
+        return category.AsSpan(0, length);
     }
 
     /// <summary>Restores a counter from serialized parts; used by <see cref="BaselineProfile"/>.</summary>

@@ -32,6 +32,11 @@ namespace ModelMonitoring.Sketches;
 /// Jensen-Shannon follow from the bin shares (no closed form; measured figures are in the "Sketches" section of <c>docs/benchmarks.md</c>).
 /// Categorical scores are exact unless a <see cref="CategoryCounter"/> overflowed: then the overflow bucket is compared
 /// as one category.</para>
+/// <para><b>Binned windows.</b> A current profile from <see cref="FeatureProfile.CreateWindowProfile"/> is compared
+/// the same way, through its distribution (each bin's mean with its count), except that Wasserstein and the histogram
+/// methods spread each bin's values over the bin (see <see cref="FeatureProfile"/> for the bound this gives), and
+/// that Wasserstein against the very reference the grid came from is summed bin by bin, without walking the
+/// reference's values.</para>
 /// <para><b>Thread safety.</b> Stateless; safe to call from any thread, as long as the profiles are not being written.</para>
 /// </remarks>
 public static class SketchDriftEngine
@@ -139,33 +144,37 @@ public static class SketchDriftEngine
         RequireFinite(current, "current");
         DriftMethod method = ColumnComparison.ChooseMethod(ColumnType.Numerical, reference.Count, DistinctNumbers(reference, current), settings);
         SortedWeightedValues referenceDistribution = reference.GetDistribution();
-        SortedWeightedValues currentDistribution = current.GetDistribution();
+
+        // A binned window's Wasserstein and histogram methods work on its bins; the current distribution (cached by
+        // the profile) is built only by the methods that need it.
         double score;
         switch (method)
         {
             case DriftMethod.KolmogorovSmirnov:
                 score = KolmogorovSmirnovTest.PValue(
-                    KolmogorovSmirnovStatistic(referenceDistribution, currentDistribution), reference.Count, current.Count);
+                    KolmogorovSmirnovStatistic(referenceDistribution, current.GetDistribution()), reference.Count, current.Count);
                 break;
             case DriftMethod.Wasserstein:
                 score = WassersteinDistance.Normed(
-                    WassersteinDistance.Distance(
-                        referenceDistribution.Values,
-                        ToDoubles(referenceDistribution.Weights),
-                        currentDistribution.Values,
-                        ToDoubles(currentDistribution.Weights)),
+                    current.IsBinned && !current.HasExactValueCounts
+                        ? current.WassersteinTo(referenceDistribution)
+                        : WassersteinDistance.Distance(
+                            referenceDistribution.Values,
+                            ToDoubles(referenceDistribution.Weights),
+                            current.GetDistribution().Values,
+                            ToDoubles(current.GetDistribution().Weights)),
                     reference.StandardDeviation);
                 break;
             case DriftMethod.ChiSquare:
             {
-                (long[] referenceCounts, long[] currentCounts) = CountPerValue(referenceDistribution, currentDistribution, current.HasExactValueCounts);
+                (long[] referenceCounts, long[] currentCounts) = CountPerValue(referenceDistribution, current.GetDistribution(), current.HasExactValueCounts);
                 score = ChiSquareTest.PValueFromReferenceCounts(ToDoubles(currentCounts), ToDoubles(referenceCounts));
                 break;
             }
 
             case DriftMethod.ZTest:
             {
-                (long[] referenceCounts, long[] currentCounts) = CountPerValue(referenceDistribution, currentDistribution, current.HasExactValueCounts);
+                (long[] referenceCounts, long[] currentCounts) = CountPerValue(referenceDistribution, current.GetDistribution(), current.HasExactValueCounts);
                 score = ZTestOnCounts(referenceCounts, currentCounts);
                 break;
             }
@@ -179,27 +188,27 @@ public static class SketchDriftEngine
                         ? DistinctNumbers(reference, current)
                         : reference.Count + current.Count);
                 score = HellingerDistance.FromBinnedCounts(
-                    CountPerBin(referenceDistribution, edges), CountPerBin(currentDistribution, edges), edges);
+                    ToDoubles(CountPerBin(referenceDistribution, edges)), CurrentPerBin(current, edges), edges);
                 break;
             }
 
             default:
             {
-                long[] referenceCounts;
-                long[] currentCounts;
                 if (reference.HasExactValueCounts && reference.DistinctCount <= ColumnDistributions.MaxDistinctValuesCompared)
                 {
-                    (referenceCounts, currentCounts) = CountPerValue(referenceDistribution, currentDistribution, current.HasExactValueCounts);
+                    (long[] referenceCounts, long[] currentCounts) = CountPerValue(referenceDistribution, current.GetDistribution(), current.HasExactValueCounts);
+                    score = CompareCounts(method, referenceCounts, reference.Count, currentCounts, current.Count);
                 }
                 else
                 {
                     double[] edges = Histogram.SturgesEdges(
                         Math.Min(reference.Min, current.Min), Math.Max(reference.Max, current.Max), reference.Count + current.Count);
-                    referenceCounts = CountPerBin(referenceDistribution, edges);
-                    currentCounts = CountPerBin(currentDistribution, edges);
+                    score = CompareShares(
+                        method,
+                        SharesOf(ToDoubles(CountPerBin(referenceDistribution, edges)), reference.Count),
+                        SharesOf(CurrentPerBin(current, edges), current.Count));
                 }
 
-                score = CompareCounts(method, referenceCounts, reference.Count, currentCounts, current.Count);
                 break;
             }
         }
@@ -237,6 +246,11 @@ public static class SketchDriftEngine
         var currentShares = new double[currentCounts.Length];
         Shares.FromCounts(referenceCounts, referenceTotal, referenceShares);
         Shares.FromCounts(currentCounts, currentTotal, currentShares);
+        return CompareShares(method, referenceShares, currentShares);
+    }
+
+    private static double CompareShares(DriftMethod method, double[] referenceShares, double[] currentShares)
+    {
         if (method is DriftMethod.PopulationStabilityIndex or DriftMethod.KullbackLeibler)
         {
             Shares.FillEmpty(referenceShares);
@@ -350,38 +364,42 @@ public static class SketchDriftEngine
         return counts;
     }
 
+    /// <summary>
+    /// The current side's count per histogram bin: a binned window spreads each grid bin's values around their mean
+    /// (<see cref="FeatureProfile"/>), a sketched or exact one counts its weighted values.
+    /// </summary>
+    private static double[] CurrentPerBin(FeatureProfile current, double[] edges) =>
+        current.IsBinned && !current.HasExactValueCounts
+            ? current.SpreadOverHistogram(edges)
+            : ToDoubles(CountPerBin(current.GetDistribution(), edges));
+
+    private static double[] SharesOf(double[] counts, long total)
+    {
+        for (int i = 0; i < counts.Length; i++)
+        {
+            counts[i] /= total;
+        }
+
+        return counts;
+    }
+
     /// <summary>Counts per category over the union of both sides' keys, in ordinal order (the overflow bucket is a key).</summary>
     private static (long[] Reference, long[] Current) CountCategories(CategoryCounter reference, CategoryCounter current)
     {
-        var counts = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
-        foreach (KeyValuePair<string, long> pair in reference.GetCounts())
+        KeyValuePair<string, long>[] left = reference.SortedCounts();
+        KeyValuePair<string, long>[] right = current.SortedCounts();
+        var referenceCounts = new List<long>(left.Length + right.Length);
+        var currentCounts = new List<long>(left.Length + right.Length);
+        int i = 0;
+        int j = 0;
+        while (i < left.Length || j < right.Length)
         {
-            counts[pair.Key] = [pair.Value, 0];
+            int order = i >= left.Length ? 1 : j >= right.Length ? -1 : string.CompareOrdinal(left[i].Key, right[j].Key);
+            referenceCounts.Add(order <= 0 ? left[i++].Value : 0);
+            currentCounts.Add(order >= 0 ? right[j++].Value : 0);
         }
 
-        foreach (KeyValuePair<string, long> pair in current.GetCounts())
-        {
-            if (counts.TryGetValue(pair.Key, out long[]? existing))
-            {
-                existing[1] = pair.Value;
-            }
-            else
-            {
-                counts[pair.Key] = [0, pair.Value];
-            }
-        }
-
-        var referenceCounts = new long[counts.Count];
-        var currentCounts = new long[counts.Count];
-        int index = 0;
-        foreach (long[] pair in counts.Values)
-        {
-            referenceCounts[index] = pair[0];
-            currentCounts[index] = pair[1];
-            index++;
-        }
-
-        return (referenceCounts, currentCounts);
+        return ([.. referenceCounts], [.. currentCounts]);
     }
 
     private static double[] ToDoubles(ReadOnlySpan<long> counts)

@@ -31,6 +31,30 @@ public static class HellingerDistance
     /// <param name="edges">The bin edges (one more than the counts).</param>
     public static double FromBinnedCounts(ReadOnlySpan<long> referenceCounts, ReadOnlySpan<long> currentCounts, ReadOnlySpan<double> edges)
     {
+        var reference = new double[referenceCounts.Length];
+        var current = new double[currentCounts.Length];
+        for (int i = 0; i < reference.Length; i++)
+        {
+            reference[i] = referenceCounts[i];
+        }
+
+        for (int i = 0; i < current.Length; i++)
+        {
+            current[i] = currentCounts[i];
+        }
+
+        return FromBinnedCounts(reference, current, edges);
+    }
+
+    /// <summary>
+    /// <see cref="FromBinnedCounts(ReadOnlySpan{long}, ReadOnlySpan{long}, ReadOnlySpan{double})"/> for counts that
+    /// need not be whole (an approximation that spreads values over bins).
+    /// </summary>
+    /// <param name="referenceCounts">Reference counts per bin (non-negative).</param>
+    /// <param name="currentCounts">Current counts per bin (non-negative).</param>
+    /// <param name="edges">The bin edges (one more than the counts).</param>
+    public static double FromBinnedCounts(ReadOnlySpan<double> referenceCounts, ReadOnlySpan<double> currentCounts, ReadOnlySpan<double> edges)
+    {
         if (referenceCounts.Length != currentCounts.Length || edges.Length != referenceCounts.Length + 1)
         {
             throw new ArgumentException(
@@ -38,8 +62,8 @@ public static class HellingerDistance
                 nameof(edges));
         }
 
-        long referenceTotal = 0;
-        long currentTotal = 0;
+        double referenceTotal = 0;
+        double currentTotal = 0;
         for (int i = 0; i < referenceCounts.Length; i++)
         {
             referenceTotal += referenceCounts[i];

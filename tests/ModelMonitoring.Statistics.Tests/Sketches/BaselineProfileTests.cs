@@ -59,7 +59,7 @@ public sealed class BaselineProfileTests : IDisposable
     [InlineData("\"format_version\": 1", "\"format_version\": 7", null, "format_version")]
     [InlineData("\"count\": 1000,\n      \"missing\"", "\"count\": 999,\n      \"missing\"", "price", "sketch.count")]
     [InlineData("\"type\": \"categorical\"", "\"type\": \"text\"", "region", "type")]
-    [InlineData("\"k\": 2048", "\"k\": 3", "price", "sketch")]
+    [InlineData("\"k\": 2048", "\"k\": 3", "price", "sketch.k")]
     public void Corrupt_fields_are_named_with_their_feature(string original, string replacement, string? feature, string field)
     {
         string json = BuildBaseline(1_000).ToJson();

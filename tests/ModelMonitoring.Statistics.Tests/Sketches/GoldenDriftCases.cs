@@ -4,18 +4,18 @@ using ModelMonitoring.Statistics;
 
 namespace ModelMonitoring.Statistics.Tests.Sketches;
 
-/// <summary>Reads the shared golden drift cases (../shared/golden/drift/*/ beside the repository root).</summary>
+/// <summary>Reads the golden drift cases (tests/data/golden/drift/*/ inside the repository).</summary>
 internal static class GoldenDriftCases
 {
     private static readonly string[] CategoricalColumns = ["region", "is_new"];
 
     public static IReadOnlyList<string> CaseDirectories()
     {
-        string root = Path.Combine(SharedDirectory(), "golden", "drift");
+        string root = Path.Combine(GoldenDirectory(), "drift");
         return Directory.GetDirectories(root).Order(StringComparer.Ordinal).ToArray();
     }
 
-    public static string SharedDirectory()
+    public static string GoldenDirectory()
     {
         string? configured = Environment.GetEnvironmentVariable("MODELMONITORING_REPO_ROOT");
         string? directory = configured ?? AppContext.BaseDirectory;
@@ -23,7 +23,7 @@ internal static class GoldenDriftCases
         {
             if (File.Exists(Path.Combine(directory, "Instrumentation.sln")))
             {
-                return Path.GetFullPath(Path.Combine(directory, "..", "shared"));
+                return Path.Combine(directory, "tests", "data", "golden");
             }
 
             directory = Path.GetDirectoryName(directory.TrimEnd(Path.DirectorySeparatorChar));
