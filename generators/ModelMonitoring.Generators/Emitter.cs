@@ -213,7 +213,6 @@ namespace ModelMonitoring.Generators
                 parameters.AddRange(target.Parameters.Select(p => ParameterDeclaration(p, isThis: false)));
                 w.List("internal static " + target.ReturnType + " " + name + "(", parameters, ")");
                 w.OpenBrace();
-                string arguments = Arguments(target.Parameters);
                 bool returns = target.ReturnType != "void";
                 for (int c = 0; c < candidates.Count; c++)
                 {
@@ -236,7 +235,7 @@ namespace ModelMonitoring.Generators
                     w.Line();
                 }
 
-                w.Line((returns ? "return " : string.Empty) + receiver + "." + Parser.Escape(target.Name) + "(" + arguments + ");");
+                w.List((returns ? "return " : string.Empty) + receiver + "." + Parser.Escape(target.Name) + "(", ArgumentList(target.Parameters), ");");
                 w.Close();
             }
 
@@ -1197,8 +1196,6 @@ namespace ModelMonitoring.Generators
                 }
                 + parameter.Type + " " + parameter.Name;
 
-        private static string Arguments(IEnumerable<ParameterSpec> parameters) => string.Join(", ", ArgumentList(parameters));
-
         private static List<string> ArgumentList(IEnumerable<ParameterSpec> parameters)
             => parameters.Select(p => p.RefKind switch
             {
@@ -1215,8 +1212,6 @@ namespace ModelMonitoring.Generators
         }
 
         private static string Display(string fullyQualified) => fullyQualified.Replace("global::", string.Empty);
-
-        private static string Join(string first, string rest) => rest.Length == 0 ? first : first + ", " + rest;
 
         private static string Qualified(string helper, string member) => "global::" + GeneratedNamespace + "." + helper + "." + member;
 

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Text;
 
 namespace ModelMonitoring.Generators
@@ -163,8 +162,5 @@ namespace ModelMonitoring.Generators
         }
 
         public override string ToString() => _builder.ToString();
-
-        /// <summary>The longest line written, for tests.</summary>
-        public int LongestLine => ToString().Split('\n').Select(l => l.Length).DefaultIfEmpty(0).Max();
     }
 }

@@ -164,6 +164,35 @@ internal static class ShapeCorpus
             }
             """) { Counts = ["c-null-request/Predict/success=2"] };
 
+        yield return new Shape("PartialModeInAFileWithoutNullableAnnotations", "#nullable disable\n" + Usings + """
+            namespace App;
+            public sealed class Request { public string Channel { get; set; } public double Area { get; set; } }
+            [MonitoredModel("c-oblivious")]
+            public sealed partial class Model
+            {
+                [DriftTracked] public partial string Predict(Request request, string note);
+                private string PredictCore(Request request, string note) => request.Channel + note;
+            }
+            public static class Caller { public static string Run() => new Model().Predict(new Request { Channel = "web" }, null); }
+            """) { Counts = ["c-oblivious/Predict/success=1"] };
+
+        yield return new Shape("ModelInTheGlobalNamespaceWithRequiredMembers", """
+            using ModelMonitoring;
+
+            public sealed class Request { public required double Area { get; init; } public int? Floors { get; init; } }
+            [MonitoredModel("c-global")]
+            public sealed partial class GlobalModel
+            {
+                [DriftTracked] public double Predict(Request request) => request.Area;
+                [DriftTracked] public partial double Score(Request request);
+                private double ScoreCore(Request request) => request.Area;
+            }
+            namespace App
+            {
+                public static class Caller { public static double Run() => new GlobalModel().Predict(new Request { Area = 1 }) + new GlobalModel().Score(new Request { Area = 2 }); }
+            }
+            """) { Counts = ["c-global/Predict/success=1", "c-global/Score/success=1"] };
+
         // ---- Build breaks: none of these may fail inside generated files.
         yield return new Shape("ParametersNamedLikeGeneratedLocals", Usings + """
             namespace App;
