@@ -240,7 +240,12 @@ internal static class ShapeCorpus
             }
             public static class Caller
             {
-                public static double Run() => new Model().Quote(1) + new Tuned().QuoteTuned(1) + new Tuned().Quote(2);
+                public static double Run()
+                {
+                    // [UnsafeAccessor] calls the protected virtual method virtually: Tuned's override answers.
+                    if (new Tuned().QuoteTuned(1) != 10 || new Tuned().Quote(2) != 4 + 10 + 0) throw new Exception("the override was not called");
+                    return new Model().Quote(1);
+                }
             }
             """)
         {
