@@ -30,7 +30,7 @@ internal static class Cli
         environment ??= CliEnvironment.Redirected;
         var context = new CliContext(stdout, stderr, environment);
 
-        var root = new RootCommand("mlmon: drift detection for ML models over CSV files and baseline profiles.")
+        var root = new RootCommand("mlmon: drift detection for ML models over CSV, Parquet and JSON lines files and baseline profiles.")
         {
             DriftCommand.Create(context),
             BaselineCommand.Create(context),
@@ -55,7 +55,16 @@ internal static class Cli
             Error = stderr,
             EnableDefaultExceptionHandler = false,
         };
-        return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Commands guard their own bodies; this catches what fails around them (help output, option binding).
+            await stderr.WriteLineAsync(InternalError(ex)).ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
     }
 
     /// <summary>
@@ -88,6 +97,35 @@ internal static class Cli
             await context.Error.WriteLineAsync($"mlmon: error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Error;
         }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // Parallel loops wrap what went wrong; report the first cause as if it had been thrown alone.
+            Exception inner = ex.Flatten().InnerExceptions[0];
+            return await GuardAsync(context, () => Task.FromException<int>(inner)).ConfigureAwait(false);
+        }
+        catch (OutOfMemoryException)
+        {
+            await context.Error.WriteLineAsync("mlmon: error: out of memory; the exact engine holds every value of both files: compare against a baseline (mlmon baseline) instead.").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+        catch (Exception ex)
+        {
+            await context.Error.WriteLineAsync(InternalError(ex)).ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+    }
+
+    /// <summary>One line for a failure mlmon did not expect: the exception's type and first line, no stack trace.</summary>
+    internal static string InternalError(Exception ex)
+    {
+        string message = ex.Message;
+        int end = message.IndexOfAny(['\r', '\n']);
+        if (end >= 0)
+        {
+            message = message[..end];
+        }
+
+        return $"mlmon: internal error: {ex.GetType().Name}: {message} (this is a bug in mlmon; please report it with the command line).";
     }
 }
 

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using Spectre.Console;
 
 namespace ModelMonitoring.Cli;
@@ -30,7 +33,7 @@ internal sealed class ProgressSteps
     }
 
     /// <summary>Adds a step; the returned progress takes fractions from 0 to 1 (null when there is no display).</summary>
-    public IProgress<double>? Step(string description)
+    public ProgressStep? Step(string description)
     {
         if (context is null)
         {
@@ -38,11 +41,80 @@ internal sealed class ProgressSteps
         }
 
         ProgressTask task = context.AddTask(Markup.Escape(description), autoStart: true, maxValue: 1.0);
-        return new StepProgress(task);
+        return new ProgressStep(task, description);
+    }
+}
+
+/// <summary>One step of a <see cref="ProgressSteps"/> display: a bar, and a description that can name the item just done.</summary>
+internal sealed class ProgressStep : IProgress<double>
+{
+    private readonly ProgressTask task;
+    private readonly string description;
+
+    internal ProgressStep(ProgressTask task, string description)
+    {
+        this.task = task;
+        this.description = description;
     }
 
-    private sealed class StepProgress(ProgressTask task) : IProgress<double>
+    /// <summary>The description as shown now (plain text).</summary>
+    public string Current { get; private set; } = string.Empty;
+
+    /// <inheritdoc />
+    public void Report(double value) => task.Value = Math.Clamp(value, 0, 1);
+
+    /// <summary>Reports one more item done: the bar moves and the description says how many of how many, and which.</summary>
+    public void ReportItem(int done, int total, string item)
     {
-        public void Report(double value) => task.Value = Math.Clamp(value, 0, 1);
+        string text = string.Create(CultureInfo.InvariantCulture, $"{description}: {done}/{total} columns, {item} done");
+        Current = text;
+        task.Description = Markup.Escape(text);
+        task.Value = total > 0 ? Math.Clamp((double)done / total, 0, 1) : 1;
+    }
+}
+
+/// <summary>How long each step of a run took, for <c>--timings</c>.</summary>
+internal sealed class Timings
+{
+    private readonly Stopwatch total = Stopwatch.StartNew();
+    private readonly List<(string Step, TimeSpan Elapsed, bool Parallel)> steps = [];
+    private readonly Lock gate = new();
+
+    /// <summary>Measures a step until the returned scope is disposed.</summary>
+    /// <param name="step">What the step does.</param>
+    /// <param name="parallel">Whether it ran beside another step.</param>
+    public IDisposable Measure(string step, bool parallel = false) => new Scope(this, step, parallel);
+
+    /// <summary>The steps and the total, one line.</summary>
+    public string Summary()
+    {
+        var text = new StringBuilder("mlmon: timings: ");
+        lock (gate)
+        {
+            foreach ((string step, TimeSpan elapsed, bool parallel) in steps)
+            {
+                text.Append(step).Append(' ').Append(Seconds(elapsed)).Append(parallel ? " (in parallel)" : string.Empty).Append("; ");
+            }
+        }
+
+        return text.Append("total ").Append(Seconds(total.Elapsed)).Append(" (after start-up); garbage collection paused ")
+            .Append(Seconds(GC.GetTotalPauseDuration())).Append(string.Create(CultureInfo.InvariantCulture, $" over {GC.CollectionCount(0)} collections ({GC.CollectionCount(2)} full)"))
+            .ToString();
+    }
+
+    private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture) + " s";
+
+    private sealed class Scope(Timings owner, string step, bool parallel) : IDisposable
+    {
+        private readonly long start = Stopwatch.GetTimestamp();
+
+        public void Dispose()
+        {
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+            lock (owner.gate)
+            {
+                owner.steps.Add((step, elapsed, parallel));
+            }
+        }
     }
 }

@@ -109,4 +109,37 @@ public sealed class BaselineTests : IDisposable
         Assert.True(code == 1, stderr);
         Assert.Equal(7, System.Text.RegularExpressions.Regex.Matches(html, "<svg ").Count);
     }
+
+    [Fact]
+    public async Task A_column_the_baseline_holds_as_labels_keeps_its_labels_as_written_in_the_current_file()
+    {
+        // Zip codes look like numbers; the baseline was told they are labels, so "01234" must not become 1234.
+        string data = dir.Write("zips.csv", "zip,price\n" + string.Concat(Enumerable.Range(0, 400).Select(i => $"0{1000 + (i % 9)},{i % 50}.5\n")));
+        string baseline = dir.File_("zips.baseline.json");
+        (int built, _, string builtErr) = await CliRunner.RunAsync("baseline", data, "--out", baseline, "--categorical", "zip");
+        Assert.True(built == 0, builtErr);
+
+        (int code, string stdout, string stderr) = await CliRunner.RunAsync("drift", "-r", baseline, "-c", data, "-f", "json");
+
+        Assert.True(code == 0, stderr);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        JsonElement zip = doc.RootElement.GetProperty("columns")[0];
+        Assert.Equal("categorical", zip.GetProperty("type").GetString());
+        Assert.False(zip.GetProperty("drift").GetBoolean());
+        Assert.Equal("chisquare", zip.GetProperty("method").GetString());
+        Assert.Equal(1, zip.GetProperty("score").GetDouble(), 12); // the same categories: "01000", not 1000
+    }
+
+    [Fact]
+    public async Task A_corrupt_baseline_stops_the_read_of_the_current_file_and_is_the_error_reported()
+    {
+        string baseline = dir.Write("bad.baseline.json", "{ not json");
+        string current = dir.Write("big.csv", "a,b\n" + string.Concat(Enumerable.Range(0, 200_000).Select(i => $"{i}.5,r{i % 7}\n")));
+
+        (int code, _, string stderr) = await CliRunner.RunAsync("drift", "-r", baseline, "-c", current);
+
+        Assert.Equal(2, code);
+        Assert.Contains("bad.baseline.json", stderr);
+        Assert.DoesNotContain("cancel", stderr, StringComparison.OrdinalIgnoreCase);
+    }
 }

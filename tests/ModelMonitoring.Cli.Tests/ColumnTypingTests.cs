@@ -12,8 +12,8 @@ public sealed class ColumnTypingTests : IDisposable
     [Fact]
     public void A_column_present_in_one_file_only_is_named()
     {
-        var reference = CsvDataset.Load(dir.Write("r.csv", "a,b\n1,2\n"));
-        var current = CsvDataset.Load(dir.Write("c.csv", "a,c\n1,2\n"));
+        var reference = Dataset.Load(dir.Write("r.csv", "a,b\n1,2\n"));
+        var current = Dataset.Load(dir.Write("c.csv", "a,c\n1,2\n"));
 
         var ex = Assert.Throws<CliInputException>(() => ColumnTyping.Pair(reference, current));
 
@@ -24,8 +24,8 @@ public sealed class ColumnTypingTests : IDisposable
     [Fact]
     public void A_column_only_in_the_current_file_is_named()
     {
-        var reference = CsvDataset.Load(dir.Write("r.csv", "a\n1\n"));
-        var current = CsvDataset.Load(dir.Write("c.csv", "a,extra\n1,2\n"));
+        var reference = Dataset.Load(dir.Write("r.csv", "a\n1\n"));
+        var current = Dataset.Load(dir.Write("c.csv", "a,extra\n1,2\n"));
 
         var ex = Assert.Throws<CliInputException>(() => ColumnTyping.Pair(reference, current));
 
@@ -35,8 +35,8 @@ public sealed class ColumnTypingTests : IDisposable
     [Fact]
     public void Text_in_either_file_makes_the_column_categorical_in_both()
     {
-        var reference = CsvDataset.Load(dir.Write("r.csv", "code,v\n1,1\n2,2\n"));
-        var current = CsvDataset.Load(dir.Write("c.csv", "v,code\n3,1.0\n4,x\n"));
+        var reference = Dataset.Load(dir.Write("r.csv", "code,v\n1,1\n2,2\n"));
+        var current = Dataset.Load(dir.Write("c.csv", "v,code\n3,1.0\n4,x\n"));
 
         IReadOnlyList<ColumnPair> pairs = ColumnTyping.Pair(reference, current);
 
@@ -52,8 +52,8 @@ public sealed class ColumnTypingTests : IDisposable
     [Fact]
     public void A_column_without_any_value_is_an_error_naming_it()
     {
-        var reference = CsvDataset.Load(dir.Write("r.csv", "a,b\n1,\n2,\n"));
-        var current = CsvDataset.Load(dir.Write("c.csv", "a,b\n1,3\n"));
+        var reference = Dataset.Load(dir.Write("r.csv", "a,b\n1,\n2,\n"));
+        var current = Dataset.Load(dir.Write("c.csv", "a,b\n1,3\n"));
 
         var ex = Assert.Throws<CliInputException>(() => ColumnTyping.Pair(reference, current));
 

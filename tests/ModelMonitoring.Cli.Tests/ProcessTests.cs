@@ -35,4 +35,42 @@ public sealed class ProcessTests
         Assert.True(doc.RootElement.GetProperty("dataset").GetProperty("drift").GetBoolean());
         Assert.Equal(6, doc.RootElement.GetProperty("dataset").GetProperty("drifted_columns").GetInt32());
     }
+
+    [Fact]
+    public async Task On_a_terminal_mlmon_shows_progress_per_column_while_computing()
+    {
+        Assert.True(File.Exists("/usr/bin/script"), "/usr/bin/script (util-linux) runs mlmon on a pseudo-terminal for this test");
+        using var dir = new TempDir();
+        var rng = new Random(2);
+        string Rows() => string.Concat(Enumerable.Range(0, 20_000).Select(i => FormattableString.Invariant($"{rng.NextDouble():R},{rng.Next(100)},r{i % 5}\n")));
+        string reference = dir.Write("ref.csv", "a,b,c\n" + Rows());
+        string current = dir.Write("cur.csv", "a,b,c\n" + Rows());
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        string command = string.Join(' ', new[] { dotnet, RepoPaths.MlmonDll, "drift", "-r", reference, "-c", current }.Select(a => "'" + a + "'"));
+        var start = new ProcessStartInfo("/usr/bin/script")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in new[] { "-qec", command, "/dev/null" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["TERM"] = "xterm-256color";
+        start.Environment["COLUMNS"] = "120";
+        using var process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        string terminal = await stdout;
+
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {terminal} {await stderr}");
+        Assert.Contains("Reading ref.csv", terminal);
+        Assert.Contains("Computing drift: 3/3 columns", terminal);
+        Assert.Matches(@"Computing drift: 3/3 columns, [abc] done", terminal); // redrawn 10 times a second, so the last state is sure to show
+        Assert.Contains("No dataset drift", terminal); // the report follows once the bars are cleared
+    }
 }

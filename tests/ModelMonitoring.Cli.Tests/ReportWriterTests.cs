@@ -136,3 +136,39 @@ public sealed class ReportWriterTests
         Assert.Equal("(30 other categories)", h.Labels[^1]);
     }
 }
+
+public sealed class HistogramLabelTests
+{
+    [Theory]
+    [InlineData(50_000.0, 7_481.0, "50,000")]
+    [InlineData(57_481.0, 249.4, "57,481")]
+    [InlineData(0.25, 0.05, "0.25")]
+    [InlineData(0.000072, 0.0000715, "0.000072")]
+    [InlineData(-1234.5678, 0.5, "-1,234.57")]
+    [InlineData(3e20, 1e19, "3e+20")]
+    public void Bin_bounds_are_plain_digits_with_the_decimals_the_step_needs(double value, double step, string expected)
+    {
+        Assert.Equal(expected, ColumnHistogram.FormatNumber(value, step));
+    }
+
+    [Fact]
+    public void Labels_of_large_numbers_are_not_in_e_notation()
+    {
+        var rng = new Random(3);
+        double[] a = Enumerable.Range(0, 2000).Select(_ => 50_000 + (rng.NextDouble() * 7481)).ToArray();
+
+        ColumnHistogram h = ColumnHistogram.FromSamples(ColumnSample.Numerical("income", a), ColumnSample.Numerical("income", a));
+
+        Assert.All(h.Labels, l => Assert.DoesNotMatch(@"\d[eE][+-]?\d", l));
+        Assert.StartsWith("50,0", h.Labels[0]);
+    }
+
+    [Fact]
+    public void Cards_print_scores_as_the_table_does()
+    {
+        string html = HtmlReportWriter.ToHtml(ReportWriterTests.HostileReport());
+
+        Assert.Contains("score <strong title=\"0.012345678901234568\">0.01235</strong>", html);
+        Assert.DoesNotContain(">0.012345678901234568<", html);
+    }
+}

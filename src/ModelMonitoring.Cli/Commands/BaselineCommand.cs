@@ -18,8 +18,8 @@ internal static class BaselineCommand
     {
         var input = new Argument<string>("data")
         {
-            Description = "The reference CSV file (header row first).",
-            HelpName = "file.csv",
+            Description = "The reference data: a CSV, Parquet or JSON lines file.",
+            HelpName = "file",
         };
         var output = new Option<string>("--out", "-o", "--output")
         {
@@ -38,9 +38,10 @@ internal static class BaselineCommand
             HelpName = "name",
         };
 
-        var command = new Command("baseline", "Write a baseline profile (sketches and counts, not rows) of a reference CSV file.")
+        var inputOptions = new InputOptions();
+        var command = new Command("baseline", "Write a baseline profile (sketches and counts, not rows) of a reference data file.")
         {
-            input, output, categorical, model,
+            input, output, categorical, model, inputOptions.Format, inputOptions.Delimiter,
         };
         command.SetAction((parse, cancellationToken) => Cli.GuardAsync(context, () => RunAsync(
             context,
@@ -48,6 +49,7 @@ internal static class BaselineCommand
             parse.GetRequiredValue(output),
             DriftCommand.SplitList(parse.GetValue(categorical)),
             parse.GetValue(model),
+            InputOptions.Parse(parse.GetValue(inputOptions.Format), parse.GetValue(inputOptions.Delimiter)),
             cancellationToken)));
         return command;
     }
@@ -59,19 +61,16 @@ internal static class BaselineCommand
         string output,
         IReadOnlyList<string> categorical,
         string? model,
+        ReadOptions read,
         CancellationToken cancellationToken)
     {
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(output));
-        if (directory is not null && !Directory.Exists(directory))
-        {
-            throw new CliInputException($"--out: the directory of {output} does not exist.");
-        }
+        OutputFile.CheckWritable(output, "--out");
 
-        (BaselineProfile profile, CsvDataset data) = await ProgressSteps.RunAsync(context, async steps =>
+        (BaselineProfile profile, Dataset data) = await ProgressSteps.RunAsync(context, async steps =>
         {
             IProgress<double>? reading = steps.Step($"Reading {Path.GetFileName(input)}");
-            CsvDataset data = await Task.Run(
-                () => CsvDataset.Load(input, categorical.ToHashSet(StringComparer.Ordinal), reading, cancellationToken),
+            Dataset data = await Task.Run(
+                () => Dataset.Load(input, categorical.ToHashSet(StringComparer.Ordinal), reading, cancellationToken, read),
                 cancellationToken).ConfigureAwait(false);
             ColumnTyping.CheckCategoricalNames(categorical, data.ColumnNames.ToArray(), input);
             foreach (LoadedColumn column in data.Columns)
@@ -79,7 +78,7 @@ internal static class BaselineCommand
                 ColumnTyping.CheckHasValues(column, data);
             }
 
-            IProgress<double>? profiling = steps.Step("Building profiles");
+            ProgressStep? profiling = steps.Step("Building profiles");
             BaselineProfile profile = await Task.Run(
                 () =>
                 {
@@ -89,7 +88,7 @@ internal static class BaselineCommand
                     Parallel.For(0, samples.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
                     {
                         features[i] = BaselineProfile.ProfileOf(samples[i]);
-                        profiling?.Report((double)Interlocked.Increment(ref done) / samples.Length);
+                        profiling?.ReportItem(Interlocked.Increment(ref done), samples.Length, samples[i].Name);
                     });
                     return new BaselineProfile(features, model, data.RowCount, DateTimeOffset.UtcNow);
                 },
@@ -97,7 +96,7 @@ internal static class BaselineCommand
             return (profile, data);
         }).ConfigureAwait(false);
 
-        profile.Save(output);
+        OutputFile.Write(output, "--out", profile.ToJson());
         long bytes = new FileInfo(output).Length;
         int numerical = profile.Features.Count(f => f.Type == ColumnType.Numerical);
         await context.Output.WriteLineAsync(string.Create(

@@ -14,53 +14,126 @@ internal static class BaselineDrift
     /// <summary>Runs the comparison.</summary>
     /// <exception cref="BaselineFormatException">The baseline is missing, corrupt or of another version.</exception>
     /// <exception cref="CliInputException">The current file's columns or types do not match the baseline.</exception>
-    public static async Task<DriftReport> RunAsync(DriftPlan plan, ProgressSteps steps, CancellationToken cancellationToken)
+    public static async Task<DriftReport> RunAsync(DriftPlan plan, ProgressSteps steps, Timings timings, CancellationToken cancellationToken)
     {
-        if (!File.Exists(plan.Reference))
+        InputFile.EnsureReadable(plan.Reference);
+        InputFile.EnsureReadable(plan.Current);
+
+        // The baseline and the current file are read at the same time. The current file's columns are typed from
+        // its own values; a column the baseline holds as labels that read as numbers here is read again as labels
+        // afterwards (rare: codes such as zip codes), so labels stay exactly as written.
+        IProgress<double>? reading = steps.Step($"Reading {Path.GetFileName(plan.Current)}");
+        using var reads = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var forced = plan.Categorical.ToHashSet(StringComparer.Ordinal);
+        Task<BaselineProfile> baselineTask = Task.Run(
+            () =>
+            {
+                try
+                {
+                    using (timings.Measure($"loading {Path.GetFileName(plan.Reference)}", parallel: true))
+                    {
+                        return BaselineProfile.Load(plan.Reference);
+                    }
+                }
+                catch
+                {
+                    reads.Cancel();
+                    throw;
+                }
+            },
+            CancellationToken.None);
+        Task<Dataset> currentTask = Task.Run(
+            () =>
+            {
+                try
+                {
+                    using (timings.Measure($"reading {Path.GetFileName(plan.Current)}", parallel: true))
+                    {
+                        return Dataset.Load(plan.Current, forced, reading, reads.Token, plan.Read);
+                    }
+                }
+                catch
+                {
+                    reads.Cancel();
+                    throw;
+                }
+            },
+            CancellationToken.None);
+        try
         {
-            throw new CliInputException($"{plan.Reference}: file not found.");
+            await Task.WhenAll(baselineTask, currentTask).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            Exception? error = new Task[] { baselineTask, currentTask }
+                .Where(t => t.IsFaulted)
+                .Select(t => t.Exception!.InnerException!)
+                .FirstOrDefault(e => e is not OperationCanceledException);
+            if (error is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            }
+
+            throw;
         }
 
-        BaselineProfile baseline = await Task.Run(() => BaselineProfile.Load(plan.Reference), cancellationToken).ConfigureAwait(false);
-        var categorical = baseline.Features.Where(f => f.Type == ColumnType.Categorical).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        BaselineProfile baseline = baselineTask.Result;
+        Dataset current = currentTask.Result;
         foreach (string name in plan.Categorical)
         {
             FeatureProfile? feature = baseline.Find(name);
             if (feature is null)
             {
-                throw new CliInputException($"--categorical: {CsvDataset.Quote(name)} is not a column of the baseline {plan.Reference}.");
+                throw new CliInputException($"--categorical: {Dataset.Quote(name)} is not a column of the baseline {plan.Reference}.");
             }
 
             if (feature.Type != ColumnType.Categorical)
             {
                 throw new CliInputException(
-                    $"--categorical: column {CsvDataset.Quote(name)} is numerical in the baseline {plan.Reference}; a baseline fixes the column types (rebuild it with --categorical {name}).");
+                    $"--categorical: column {Dataset.Quote(name)} is numerical in the baseline {plan.Reference}; a baseline fixes the column types (rebuild it with --categorical {name}).");
             }
         }
 
-        IProgress<double>? reading = steps.Step($"Reading {Path.GetFileName(plan.Current)}");
-        CsvDataset current = await Task.Run(() => CsvDataset.Load(plan.Current, categorical, reading, cancellationToken), cancellationToken).ConfigureAwait(false);
+        string[] relabel = baseline.Features
+            .Where(f => f.Type == ColumnType.Categorical && current.HasColumn(f.Name) && !current[f.Name].IsCategorical)
+            .Select(f => f.Name)
+            .ToArray();
+        using (timings.Measure("reading columns again as labels"))
+        {
+            current.ReloadAsCategorical(relabel, cancellationToken);
+        }
+
         CheckColumns(baseline, plan.Reference, current);
 
-        IProgress<double>? profiling = steps.Step("Profiling and computing drift");
+        ProgressStep? profiling = steps.Step("Profiling");
+        IDisposable profileTiming = timings.Measure("profiling");
         var pairs = await Task.Run(
             () =>
             {
                 var result = new (FeatureProfile Reference, FeatureProfile Current)[baseline.Features.Count];
+                int done = 0;
                 Parallel.For(0, result.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
                 {
                     FeatureProfile reference = baseline.Features[i];
                     ColumnSample sample = current[reference.Name].ToSample();
                     result[i] = (reference, BaselineProfile.ProfileOf(sample, reference.MaxCategories, reference.SketchK > 0 ? reference.SketchK : KllSketch.DefaultK));
+                    profiling?.ReportItem(Interlocked.Increment(ref done), result.Length, reference.Name);
                 });
                 return result;
             },
             cancellationToken).ConfigureAwait(false);
 
+        profileTiming.Dispose();
+
         Dictionary<string, ColumnType> types = baseline.Features.ToDictionary(f => f.Name, f => f.Type, StringComparer.Ordinal);
-        DatasetDriftResult drift = await Task.Run(
-            () => DriftEngines.EvaluateSketch(pairs, plan.SettingsFor(types), profiling, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
+        ProgressStep? computing = steps.Step("Computing drift");
+        DatasetDriftResult drift;
+        using (timings.Measure("computing drift"))
+        {
+            drift = await Task.Run(
+                () => DriftEngines.EvaluateSketch(pairs, plan.SettingsFor(types), computing, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
 
         var report = new DriftReport(
             plan.Reference,
@@ -84,14 +157,14 @@ internal static class BaselineDrift
     }
 
     /// <summary>Checks that the current file has exactly the baseline's columns, with the same types.</summary>
-    private static void CheckColumns(BaselineProfile baseline, string baselinePath, CsvDataset current)
+    private static void CheckColumns(BaselineProfile baseline, string baselinePath, Dataset current)
     {
         foreach (FeatureProfile feature in baseline.Features)
         {
             if (!current.HasColumn(feature.Name))
             {
                 throw new CliInputException(
-                    $"column {CsvDataset.Quote(feature.Name)} is in the baseline {baselinePath} but not in the current file {current.Path}.");
+                    $"column {Dataset.Quote(feature.Name)} is in the baseline {baselinePath} but not in the current file {current.Path}.");
             }
 
             LoadedColumn column = current[feature.Name];
@@ -99,7 +172,7 @@ internal static class BaselineDrift
             {
                 // Load() reloads such columns as text; FirstNonNumber survives for this message.
                 throw new CliInputException(
-                    $"column {CsvDataset.Quote(feature.Name)} is numerical in the baseline {baselinePath}, but {current.Path} line {column.FirstNonNumber?.Line} holds {CsvDataset.Quote(column.FirstNonNumber?.Value ?? "")}, which is not a number.");
+                    $"column {Dataset.Quote(feature.Name)} is numerical in the baseline {baselinePath}, but {current.Path} line {column.FirstNonNumber?.Line} holds {Dataset.Quote(column.FirstNonNumber?.Value ?? "")}, which is not a number.");
             }
 
             ColumnTyping.CheckHasValues(column, current);
@@ -110,7 +183,7 @@ internal static class BaselineDrift
             if (baseline.Find(name) is null)
             {
                 throw new CliInputException(
-                    $"column {CsvDataset.Quote(name)} is in the current file {current.Path} but not in the baseline {baselinePath}.");
+                    $"column {Dataset.Quote(name)} is in the current file {current.Path} but not in the baseline {baselinePath}.");
             }
         }
     }

@@ -15,7 +15,10 @@ internal sealed record DriftOptions(
     double? Threshold,
     string? Engine,
     string? Format,
-    string? Output);
+    string? Output,
+    string? InputFormat = null,
+    string? Delimiter = null,
+    bool Timings = false);
 
 /// <summary>
 /// <c>mlmon drift</c>: compares a current CSV file with a reference (a CSV file, or a baseline profile written by
@@ -34,13 +37,13 @@ internal static class DriftCommand
     {
         var reference = new Option<string>("--reference", "-r")
         {
-            Description = "The reference data: a CSV file, or a baseline profile (.json) written by 'mlmon baseline'.",
+            Description = "The reference data: a CSV, Parquet or JSON lines file, or a baseline profile (.json) written by 'mlmon baseline'.",
             HelpName = "file",
             Required = true,
         };
         var current = new Option<string>("--current", "-c")
         {
-            Description = "The current data: a CSV file with the same columns.",
+            Description = "The current data: a CSV, Parquet or JSON lines file with the same columns.",
             HelpName = "file",
             Required = true,
         };
@@ -90,9 +93,15 @@ internal static class DriftCommand
             HelpName = "file",
         };
 
+        var input = new InputOptions();
+        var timings = new Option<bool>("--timings")
+        {
+            Description = "Write how long each step took (reading, typing, computing, writing) to stderr.",
+        };
+
         var command = new Command("drift", "Compare current data with a reference and report drift per column. Exit code: 0 no dataset drift, 1 dataset drift, 2 usage or input error.")
         {
-            reference, current, categorical, method, threshold, engine, format, output,
+            reference, current, categorical, method, threshold, engine, format, output, input.Format, input.Delimiter, timings,
         };
 
         command.SetAction((parse, cancellationToken) => Cli.GuardAsync(context, () =>
@@ -105,7 +114,10 @@ internal static class DriftCommand
                 parse.GetValue(threshold),
                 parse.GetValue(engine),
                 parse.GetValue(format),
-                parse.GetValue(output));
+                parse.GetValue(output),
+                parse.GetValue(input.Format),
+                parse.GetValue(input.Delimiter),
+                parse.GetValue(timings));
             return RunAsync(context, options, cancellationToken);
         }));
         return command;
@@ -121,36 +133,109 @@ internal static class DriftCommand
     public static async Task<int> RunAsync(CliContext context, DriftOptions options, CancellationToken cancellationToken)
     {
         DriftPlan plan = DriftPlan.From(options);
+        if (plan.OutputPath is not null)
+        {
+            OutputFile.CheckWritable(plan.OutputPath, "--output");
+        }
 
+        var timings = new Timings();
         DriftReport report = await ProgressSteps.RunAsync(context, async steps =>
         {
             return plan.ReferenceIsBaseline
-                ? await BaselineDrift.RunAsync(plan, steps, cancellationToken).ConfigureAwait(false)
-                : await RunCsvAsync(plan, steps, cancellationToken).ConfigureAwait(false);
+                ? await BaselineDrift.RunAsync(plan, steps, timings, cancellationToken).ConfigureAwait(false)
+                : await RunExactAsync(plan, steps, timings, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
-        await ReportOutput.WriteAsync(context, plan.Format, plan.OutputPath, report).ConfigureAwait(false);
+        using (timings.Measure("writing the report"))
+        {
+            await ReportOutput.WriteAsync(context, plan.Format, plan.OutputPath, report).ConfigureAwait(false);
+        }
+
+        await WarnAboutScoresAsync(context, report).ConfigureAwait(false);
+        if (plan.Timings)
+        {
+            await context.Error.WriteLineAsync(timings.Summary()).ConfigureAwait(false);
+        }
+
         return report.Result.Drift ? ExitCodes.Drift : ExitCodes.NoDrift;
     }
 
-    private static async Task<DriftReport> RunCsvAsync(DriftPlan plan, ProgressSteps steps, CancellationToken cancellationToken)
+    /// <summary>A score that is not a finite number never drifts; say so on stderr rather than leave a silent null.</summary>
+    internal static async Task WarnAboutScoresAsync(CliContext context, DriftReport report)
+    {
+        foreach (ColumnDriftResult column in report.Result.Columns.Where(c => !double.IsFinite(c.Score)))
+        {
+            await context.Error.WriteLineAsync(
+                $"mlmon: warning: column {Dataset.Quote(column.Name)}: the {column.MethodName} score is not a finite number ({column.Score.ToString(CultureInfo.InvariantCulture)}; null in JSON), so the column is reported as not drifted; " +
+                "its values may be too large for the computation (near the double range, about 1.8e308).").ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<DriftReport> RunExactAsync(DriftPlan plan, ProgressSteps steps, Timings timings, CancellationToken cancellationToken)
     {
         var categorical = plan.Categorical.ToHashSet(StringComparer.Ordinal);
         IProgress<double>? referenceProgress = steps.Step($"Reading {Path.GetFileName(plan.Reference)}");
         IProgress<double>? currentProgress = steps.Step($"Reading {Path.GetFileName(plan.Current)}");
 
-        // The two files are independent: read them on two threads.
-        Task<CsvDataset> referenceTask = Task.Run(() => CsvDataset.Load(plan.Reference, categorical, referenceProgress, cancellationToken), cancellationToken);
-        Task<CsvDataset> currentTask = Task.Run(() => CsvDataset.Load(plan.Current, categorical, currentProgress, cancellationToken), cancellationToken);
-        CsvDataset reference = await referenceTask.ConfigureAwait(false);
-        ColumnTyping.CheckCategoricalNames(plan.Categorical, reference.ColumnNames.ToArray(), plan.Reference);
-        CsvDataset current = await currentTask.ConfigureAwait(false);
+        // The two files are independent: read them on two threads; a failure in one stops the other.
+        using var reads = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<Dataset> Read(string path, IProgress<double>? progress) => Task.Run(
+            () =>
+            {
+                try
+                {
+                    using (timings.Measure($"reading {Path.GetFileName(path)}", parallel: true))
+                    {
+                        return Dataset.Load(path, categorical, progress, reads.Token, plan.Read);
+                    }
+                }
+                catch
+                {
+                    reads.Cancel();
+                    throw;
+                }
+            },
+            CancellationToken.None);
+        Task<Dataset> referenceTask = Read(plan.Reference, referenceProgress);
+        Task<Dataset> currentTask = Read(plan.Current, currentProgress);
+        try
+        {
+            await Task.WhenAll(referenceTask, currentTask).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The first real error (the reference's before the current's), not the cancellation it caused.
+            Exception? error = new[] { referenceTask, currentTask }
+                .Where(t => t.IsFaulted)
+                .Select(t => t.Exception!.InnerException!)
+                .FirstOrDefault(e => e is not OperationCanceledException);
+            if (error is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            }
 
-        IReadOnlyList<ColumnPair> columns = ColumnTyping.Pair(reference, current, cancellationToken);
-        IProgress<double>? evaluateProgress = steps.Step("Computing drift");
-        DatasetDriftResult result = await Task.Run(
-            () => DriftEngines.EvaluateExact(columns, plan.SettingsFor(columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal)), evaluateProgress, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        Dataset reference = referenceTask.Result;
+        Dataset current = currentTask.Result;
+        ColumnTyping.CheckCategoricalNames(plan.Categorical, reference.ColumnNames.ToArray(), plan.Reference);
+
+        IReadOnlyList<ColumnPair> columns;
+        using (timings.Measure("matching and typing columns"))
+        {
+            columns = ColumnTyping.Pair(reference, current, cancellationToken);
+        }
+
+        ProgressStep? evaluateProgress = steps.Step("Computing drift");
+        DatasetDriftResult result;
+        using (timings.Measure("computing drift"))
+        {
+            result = await Task.Run(
+                () => DriftEngines.EvaluateExact(columns, plan.SettingsFor(columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal)), evaluateProgress, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+
         result = WithMissingCounts(result, columns);
 
         var report = new DriftReport(
@@ -165,10 +250,13 @@ internal static class DriftCommand
             DatasetDriftResult.DefaultDriftShare);
         if (plan.Format == "html")
         {
-            report = report with
+            using (timings.Measure("histograms"))
             {
-                Histograms = columns.ToDictionary(c => c.Name, c => ColumnHistogram.FromSamples(c.Reference, c.Current), StringComparer.Ordinal),
-            };
+                report = report with
+                {
+                    Histograms = columns.ToDictionary(c => c.Name, c => ColumnHistogram.FromSamples(c.Reference, c.Current), StringComparer.Ordinal),
+                };
+            }
         }
 
         return report;
@@ -198,6 +286,12 @@ internal sealed record DriftPlan(
     string Format,
     string? OutputPath)
 {
+    /// <summary>How the data files are read (format, delimiter).</summary>
+    public ReadOptions Read { get; init; } = ReadOptions.Default;
+
+    /// <summary>Whether to write the steps' timings to stderr.</summary>
+    public bool Timings { get; init; }
+
     /// <summary>The method's short name (<c>auto</c> when not forced).</summary>
     public string MethodName => DriftMethodNames.ToName(Method);
 
@@ -245,7 +339,12 @@ internal sealed record DriftPlan(
         }
 
         string format = ResolveFormat(options.Format, options.Output);
-        return new DriftPlan(options.Reference, options.Current, options.Categorical, method, options.Threshold, baseline, format, options.Output);
+        ReadOptions read = InputOptions.Parse(options.InputFormat, options.Delimiter);
+        return new DriftPlan(options.Reference, options.Current, options.Categorical, method, options.Threshold, baseline, format, options.Output)
+        {
+            Read = read,
+            Timings = options.Timings,
+        };
     }
 
     private static string ResolveFormat(string? format, string? output)

@@ -11,10 +11,11 @@ internal static class DriftEngines
     public static DatasetDriftResult EvaluateExact(
         IReadOnlyList<ColumnPair> columns,
         Func<string, ColumnDriftSettings?> settingsFor,
-        IProgress<double>? progress,
+        ProgressStep? progress,
         CancellationToken cancellationToken) =>
         EvaluateInParallel(
             columns.Count,
+            i => columns[i].Name,
             i => ExactDriftEngine.EvaluateColumn(columns[i].Reference, columns[i].Current, settingsFor(columns[i].Name)),
             progress,
             cancellationToken);
@@ -23,18 +24,21 @@ internal static class DriftEngines
     public static DatasetDriftResult EvaluateSketch(
         IReadOnlyList<(FeatureProfile Reference, FeatureProfile Current)> features,
         Func<string, ColumnDriftSettings?> settingsFor,
-        IProgress<double>? progress,
+        ProgressStep? progress,
         CancellationToken cancellationToken) =>
         EvaluateInParallel(
             features.Count,
+            i => features[i].Reference.Name,
             i => SketchDriftEngine.EvaluateColumn(features[i].Reference, features[i].Current, settingsFor(features[i].Reference.Name)),
             progress,
             cancellationToken);
 
-    private static DatasetDriftResult EvaluateInParallel(
+    /// <summary>Runs <paramref name="evaluate"/> for every column, one per core, reporting each column as it completes.</summary>
+    internal static DatasetDriftResult EvaluateInParallel(
         int count,
+        Func<int, string> nameOf,
         Func<int, ColumnDriftResult> evaluate,
-        IProgress<double>? progress,
+        ProgressStep? progress,
         CancellationToken cancellationToken)
     {
         var results = new ColumnDriftResult[count];
@@ -45,7 +49,7 @@ internal static class DriftEngines
             Parallel.For(0, count, options, i =>
             {
                 results[i] = evaluate(i);
-                progress?.Report((double)Interlocked.Increment(ref done) / count);
+                progress?.ReportItem(Interlocked.Increment(ref done), count, nameOf(i));
             });
         }
         catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is ArgumentException))

@@ -1,4 +1,4 @@
-using System.Text;
+using ModelMonitoring.Cli.Data;
 using ModelMonitoring.Cli.Reports;
 
 namespace ModelMonitoring.Cli.Commands;
@@ -24,15 +24,9 @@ internal static class ReportOutput
             return;
         }
 
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(outputPath));
-        if (directory is not null && !Directory.Exists(directory))
-        {
-            throw new CliInputException($"--output: the directory of {outputPath} does not exist.");
-        }
-
         var text = new StringWriter();
         WriterFor(format, context, toTerminal: false).Write(report, text);
-        await File.WriteAllTextAsync(outputPath, text.ToString(), new UTF8Encoding(false)).ConfigureAwait(false);
+        OutputFile.Write(outputPath, "--output", text.ToString());
         var d = report.Result;
         await context.Output.WriteLineAsync(
             $"{(d.Drift ? "Dataset drift detected" : "No dataset drift")}: {d.DriftedColumns} of {d.ColumnCount} columns drifted. {format} report written to {outputPath}.")

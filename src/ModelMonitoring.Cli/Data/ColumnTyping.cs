@@ -30,21 +30,21 @@ internal static class ColumnTyping
             if (!header.Contains(name, StringComparer.Ordinal))
             {
                 throw new CliInputException(
-                    $"--categorical: {CsvDataset.Quote(name)} is not a column of {path} (columns: {string.Join(", ", header)}).");
+                    $"--categorical: {Dataset.Quote(name)} is not a column of {path} (columns: {string.Join(", ", header)}).");
             }
         }
     }
 
     /// <summary>Checks that both files have the same columns.</summary>
     /// <exception cref="CliInputException">A column is present in only one file; the message names it.</exception>
-    public static void CheckSameColumns(CsvDataset reference, CsvDataset current)
+    public static void CheckSameColumns(Dataset reference, Dataset current)
     {
         foreach (string name in reference.ColumnNames)
         {
             if (!current.HasColumn(name))
             {
                 throw new CliInputException(
-                    $"column {CsvDataset.Quote(name)} is in the reference file {reference.Path} but not in the current file {current.Path}.");
+                    $"column {Dataset.Quote(name)} is in the reference file {reference.Path} but not in the current file {current.Path}.");
             }
         }
 
@@ -53,7 +53,7 @@ internal static class ColumnTyping
             if (!reference.HasColumn(name))
             {
                 throw new CliInputException(
-                    $"column {CsvDataset.Quote(name)} is in the current file {current.Path} but not in the reference file {reference.Path}.");
+                    $"column {Dataset.Quote(name)} is in the current file {current.Path} but not in the reference file {reference.Path}.");
             }
         }
     }
@@ -63,7 +63,7 @@ internal static class ColumnTyping
     /// that are text in the other.
     /// </summary>
     /// <exception cref="CliInputException">Columns differ, or a column has no value at all in one file.</exception>
-    public static IReadOnlyList<ColumnPair> Pair(CsvDataset reference, CsvDataset current, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<ColumnPair> Pair(Dataset reference, Dataset current, CancellationToken cancellationToken = default)
     {
         CheckSameColumns(reference, current);
 
@@ -86,12 +86,12 @@ internal static class ColumnTyping
     }
 
     /// <summary>Throws when every cell of the column is missing: no test can run on it.</summary>
-    public static void CheckHasValues(LoadedColumn column, CsvDataset file)
+    public static void CheckHasValues(LoadedColumn column, Dataset file)
     {
         if (column.Count == 0)
         {
             throw new CliInputException(
-                $"column {CsvDataset.Quote(column.Name)} has no values in {file.Path}: all {column.Missing} cells are empty (or NaN).");
+                $"column {Dataset.Quote(column.Name)} has no values in {file.Path}: all {column.Missing} cells are empty (or NaN).");
         }
     }
 }

@@ -88,7 +88,8 @@ internal sealed record ColumnHistogram(IReadOnlyList<string> Labels, IReadOnlyLi
             double[] curCounts = new double[distinct.Length];
             reference.AddTo(refCounts, v => index[v]);
             current.AddTo(curCounts, v => index[v]);
-            return FromCounts(distinct.Select(Format).ToArray(), refCounts, curCounts);
+            double gap = distinct.Length > 1 ? distinct.Zip(distinct.Skip(1), (a, b) => b - a).Min() : 0;
+            return FromCounts(distinct.Select(v => FormatNumber(v, gap)).ToArray(), refCounts, curCounts);
         }
 
         double min = Math.Min(reference.Min(), current.Min());
@@ -107,7 +108,7 @@ internal sealed record ColumnHistogram(IReadOnlyList<string> Labels, IReadOnlyLi
         {
             double lo = min + (i * width);
             double hi = i == last ? max : min + ((i + 1) * width);
-            labels[i] = $"{Format(lo)} to {Format(hi)}";
+            labels[i] = $"{FormatNumber(lo, width)} to {FormatNumber(hi, width)}";
         }
 
         return FromCounts(labels, refBins, curBins);
@@ -191,5 +192,30 @@ internal sealed record ColumnHistogram(IReadOnlyList<string> Labels, IReadOnlyLi
         return counts.Select(c => total > 0 ? c / total : 0).ToArray();
     }
 
-    private static string Format(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A bin bound or value for a label: plain digits with thousands separators and as many decimals as the step
+    /// between labels needs (<c>50,000 to 57,481</c>, <c>0.000072 to 0.000143</c>), never E-notation except beyond
+    /// 1e15 or for steps below 1e-10.
+    /// </summary>
+    /// <param name="value">The number.</param>
+    /// <param name="step">The difference between neighbouring labels (0 when unknown).</param>
+    internal static string FormatNumber(double value, double step)
+    {
+        double magnitude = Math.Abs(value);
+        if (value == 0)
+        {
+            return "0";
+        }
+
+        bool stepKnown = step > 0 && double.IsFinite(step);
+        if (magnitude >= 1e15 || (stepKnown ? step < 1e-10 : magnitude < 1e-6))
+        {
+            return value.ToString("0.###e+0", CultureInfo.InvariantCulture);
+        }
+
+        int decimals = stepKnown
+            ? Math.Clamp((int)Math.Ceiling(-Math.Log10(step)) + 1, 0, 12)
+            : Math.Clamp(4 - (int)Math.Floor(Math.Log10(magnitude)), 0, 10);
+        return value.ToString(decimals == 0 ? "#,0" : "#,0." + new string('#', decimals), CultureInfo.InvariantCulture);
+    }
 }

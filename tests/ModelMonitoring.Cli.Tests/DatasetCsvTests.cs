@@ -3,7 +3,7 @@ using ModelMonitoring.Statistics;
 
 namespace ModelMonitoring.Cli.Tests;
 
-public sealed class CsvDatasetTests : IDisposable
+public sealed class DatasetCsvTests : IDisposable
 {
     private readonly TempDir dir = new();
 
@@ -14,7 +14,7 @@ public sealed class CsvDatasetTests : IDisposable
     {
         string path = dir.Write("a.csv", "x,label\n1.5,a\n,b\n-2e3,\n NaN ,a\n");
 
-        CsvDataset data = CsvDataset.Load(path);
+        Dataset data = Dataset.Load(path);
 
         Assert.Equal(4, data.RowCount);
         ColumnSample x = data["x"].ToSample();
@@ -32,7 +32,7 @@ public sealed class CsvDatasetTests : IDisposable
     {
         string path = dir.Write("q.csv", "name,v\n\"west, north\",1\n\"say \"\"hi\"\"\",2\n\"two\r\nlines\",3\n");
 
-        CsvDataset data = CsvDataset.Load(path);
+        Dataset data = Dataset.Load(path);
 
         Assert.Equal(["west, north", "say \"hi\"", "two\r\nlines"], data["name"].ToSample().Categories);
         Assert.Equal([1.0, 2, 3], data["v"].ToSample().Numbers);
@@ -43,7 +43,7 @@ public sealed class CsvDatasetTests : IDisposable
     {
         string path = dir.Write("m.csv", "rooms,v\n4.0,1\n3,1\n,1\nfour,1\n");
 
-        ColumnSample rooms = CsvDataset.Load(path)["rooms"].ToSample();
+        ColumnSample rooms = Dataset.Load(path)["rooms"].ToSample();
 
         Assert.Equal(ColumnType.Categorical, rooms.Type);
         Assert.Equal(["4.0", "3", "four"], rooms.Categories);
@@ -55,7 +55,7 @@ public sealed class CsvDatasetTests : IDisposable
     {
         string path = dir.Write("c.csv", "zip,v\n01234,1\n99,2\n");
 
-        CsvDataset data = CsvDataset.Load(path, new HashSet<string> { "zip" });
+        Dataset data = Dataset.Load(path, new HashSet<string> { "zip" });
 
         Assert.Equal(["01234", "99"], data["zip"].ToSample().Categories);
     }
@@ -68,7 +68,7 @@ public sealed class CsvDatasetTests : IDisposable
         try
         {
             string path = dir.Write("d.csv", "v\n1.5\n2.25\n");
-            Assert.Equal([1.5, 2.25], CsvDataset.Load(path)["v"].ToSample().Numbers);
+            Assert.Equal([1.5, 2.25], Dataset.Load(path)["v"].ToSample().Numbers);
         }
         finally
         {
@@ -82,7 +82,7 @@ public sealed class CsvDatasetTests : IDisposable
         // Line 3 holds a record spread over two lines; the bad row starts on line 5.
         string path = dir.Write("bad.csv", "a,b\n1,x\n2,\"y\nz\"\n3,w,extra\n4,v\n");
 
-        var ex = Assert.Throws<CliInputException>(() => CsvDataset.Load(path));
+        var ex = Assert.Throws<CliInputException>(() => Dataset.Load(path));
 
         Assert.Contains(path, ex.Message);
         Assert.Contains("line 5", ex.Message);
@@ -94,7 +94,7 @@ public sealed class CsvDatasetTests : IDisposable
     {
         string path = dir.Write("short.csv", "a,b,c\n1,2,3\n\n4,5\n");
 
-        var ex = Assert.Throws<CliInputException>(() => CsvDataset.Load(path));
+        var ex = Assert.Throws<CliInputException>(() => Dataset.Load(path));
 
         Assert.Contains("line 4", ex.Message);
     }
@@ -104,7 +104,7 @@ public sealed class CsvDatasetTests : IDisposable
     {
         string path = dir.Write("quote.csv", "a,b\n1,ok\n2,bro\"ken\n");
 
-        var ex = Assert.Throws<CliInputException>(() => CsvDataset.Load(path));
+        var ex = Assert.Throws<CliInputException>(() => Dataset.Load(path));
 
         Assert.Contains(path, ex.Message);
         Assert.Contains("line 3", ex.Message);
@@ -115,7 +115,7 @@ public sealed class CsvDatasetTests : IDisposable
     {
         string path = dir.Write("open.csv", "a,b\n1,\"open\n2,x\n3,y\n");
 
-        var ex = Assert.Throws<CliInputException>(() => CsvDataset.Load(path));
+        var ex = Assert.Throws<CliInputException>(() => Dataset.Load(path));
 
         Assert.Contains(path, ex.Message);
         Assert.Contains("line 2", ex.Message);
@@ -131,7 +131,7 @@ public sealed class CsvDatasetTests : IDisposable
     {
         string path = dir.Write("h.csv", content);
 
-        var ex = Assert.Throws<CliInputException>(() => CsvDataset.Load(path));
+        var ex = Assert.Throws<CliInputException>(() => Dataset.Load(path));
 
         Assert.Contains(path, ex.Message);
         Assert.Contains(expected, ex.Message);
@@ -140,7 +140,7 @@ public sealed class CsvDatasetTests : IDisposable
     [Fact]
     public void A_missing_file_is_an_input_error()
     {
-        var ex = Assert.Throws<CliInputException>(() => CsvDataset.Load(dir.File_("nope.csv")));
+        var ex = Assert.Throws<CliInputException>(() => Dataset.Load(dir.File_("nope.csv")));
         Assert.Contains("not found", ex.Message);
     }
 }

@@ -1,0 +1,205 @@
+namespace ModelMonitoring.Cli.Data;
+
+/// <summary>The file formats <c>mlmon</c> reads data from.</summary>
+internal enum DataFormat
+{
+    /// <summary>Delimited text with a header row (comma, semicolon, tab or pipe).</summary>
+    Csv,
+
+    /// <summary>Apache Parquet, with typed columns.</summary>
+    Parquet,
+
+    /// <summary>JSON lines: one object per line, flat or an inference capture record.</summary>
+    JsonLines,
+}
+
+/// <summary>How to read the data files: the format (null: from each file's extension) and, for CSV, the delimiter.</summary>
+/// <param name="Format">The format of every data file, or <see langword="null"/> to choose it from the extension.</param>
+/// <param name="Delimiter">The CSV delimiter, or <see langword="null"/> to detect it from the header row.</param>
+internal sealed record ReadOptions(DataFormat? Format = null, char? Delimiter = null)
+{
+    /// <summary>Formats from the extension, delimiter detected.</summary>
+    public static ReadOptions Default { get; } = new();
+
+    /// <summary>The names <c>--input-format</c> accepts.</summary>
+    public static readonly string[] FormatNames = ["csv", "parquet", "jsonl"];
+
+    /// <summary>The format of a file: the override, else from the extension (.parquet/.pq, .jsonl/.ndjson, else CSV).</summary>
+    public DataFormat FormatOf(string path) => Format ?? Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".parquet" or ".pq" => DataFormat.Parquet,
+        ".jsonl" or ".ndjson" => DataFormat.JsonLines,
+        _ => DataFormat.Csv,
+    };
+
+    /// <summary>Parses an <c>--input-format</c> value.</summary>
+    public static bool TryParseFormat(string text, out DataFormat format)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "csv" or "tsv":
+                format = DataFormat.Csv;
+                return true;
+            case "parquet":
+                format = DataFormat.Parquet;
+                return true;
+            case "jsonl" or "ndjson" or "jsonlines" or "json-lines":
+                format = DataFormat.JsonLines;
+                return true;
+            default:
+                format = default;
+                return false;
+        }
+    }
+
+    /// <summary>The short name of a format, as <c>--input-format</c> takes it.</summary>
+    public static string NameOf(DataFormat format) => format switch
+    {
+        DataFormat.Parquet => "parquet",
+        DataFormat.JsonLines => "jsonl",
+        _ => "csv",
+    };
+
+    /// <summary>Parses a <c>--delimiter</c> value: one character, or <c>tab</c>, <c>\t</c>, <c>comma</c>, <c>semicolon</c>, <c>pipe</c>.</summary>
+    public static bool TryParseDelimiter(string text, out char delimiter)
+    {
+        delimiter = text switch
+        {
+            "tab" or "\\t" or "\t" => '\t',
+            "comma" => ',',
+            "semicolon" => ';',
+            "pipe" => '|',
+            _ when text.Length == 1 && text[0] is not ('"' or '\r' or '\n') => text[0],
+            _ => '\0',
+        };
+        return delimiter != '\0';
+    }
+}
+
+/// <summary>Which columns a reader reads, and which of them as labels whatever they hold.</summary>
+/// <param name="Categorical">Columns read as labels.</param>
+/// <param name="Only">When set, only these columns are read (a second read, as labels); otherwise all.</param>
+internal sealed record ColumnSelection(IReadOnlySet<string> Categorical, IReadOnlySet<string>? Only = null)
+{
+    /// <summary>Whether a column is read at all.</summary>
+    public bool Reads(string name) => Only is null || Only.Contains(name);
+
+    /// <summary>Whether a column is read as labels.</summary>
+    public bool AsLabels(string name) => Only is not null || Categorical.Contains(name);
+}
+
+/// <summary>What a reader found in a file: the columns in file order and the number of data rows.</summary>
+internal sealed record TableData(IReadOnlyList<LoadedColumn> Columns, int RowCount);
+
+/// <summary>Reads one file format into columns.</summary>
+internal interface ITableReader
+{
+    /// <summary>Reads the file.</summary>
+    /// <exception cref="CliInputException">The file is empty, header-only or malformed; the message names the file, line and column.</exception>
+    TableData Read(string path, ColumnSelection selection, IProgress<double>? progress, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One data file (CSV, Parquet or JSON lines) loaded into typed columns.
+/// </summary>
+/// <remarks>
+/// A column is numbers unless it is forced categorical or one of its values is not a number; such a column is read
+/// a second time, for those columns only, as labels, so labels stay exactly as written ("4.0" stays "4.0") without
+/// holding every cell as text in the common case. Missing values are counted and left out.
+/// </remarks>
+internal sealed class Dataset
+{
+    private readonly Dictionary<string, LoadedColumn> columnsByName;
+    private readonly ITableReader reader;
+
+    private Dataset(string path, DataFormat format, ITableReader reader, TableData data)
+    {
+        Path = path;
+        Format = format;
+        this.reader = reader;
+        Columns = data.Columns;
+        RowCount = data.RowCount;
+        columnsByName = data.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The path the file was loaded from, as the user wrote it (used in messages).</summary>
+    public string Path { get; }
+
+    /// <summary>The file's format.</summary>
+    public DataFormat Format { get; }
+
+    /// <summary>The columns, in file order.</summary>
+    public IReadOnlyList<LoadedColumn> Columns { get; }
+
+    /// <summary>How many data rows the file holds (a header excluded).</summary>
+    public int RowCount { get; }
+
+    /// <summary>The column names, in file order.</summary>
+    public IEnumerable<string> ColumnNames => Columns.Select(c => c.Name);
+
+    /// <summary>Whether the file has a column with this exact (case-sensitive) name.</summary>
+    public bool HasColumn(string name) => columnsByName.ContainsKey(name);
+
+    /// <summary>The column with this name.</summary>
+    public LoadedColumn this[string name] => columnsByName[name];
+
+    /// <summary>Loads a data file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="categorical">Columns to read as labels whatever they hold.</param>
+    /// <param name="progress">Receives the fraction of the file read so far, from 0 to 1.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <param name="options">The format and delimiter; default: from the extension, delimiter detected.</param>
+    /// <exception cref="CliInputException">The file is missing, a directory, empty, header-only or malformed.</exception>
+    public static Dataset Load(
+        string path,
+        IReadOnlySet<string>? categorical = null,
+        IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default,
+        ReadOptions? options = null)
+    {
+        options ??= ReadOptions.Default;
+        categorical ??= new HashSet<string>(StringComparer.Ordinal);
+        DataFormat format = options.FormatOf(path);
+        if (options.Delimiter is not null && format != DataFormat.Csv)
+        {
+            throw new CliInputException($"--delimiter applies to CSV files, but {path} is read as {ReadOptions.NameOf(format)}.");
+        }
+
+        ITableReader reader = format switch
+        {
+            DataFormat.Parquet => new ParquetTableReader(),
+            DataFormat.JsonLines => new JsonLinesTableReader(),
+            _ => new CsvTableReader(options.Delimiter),
+        };
+        InputFile.EnsureReadable(path);
+        TableData data = reader.Read(path, new ColumnSelection(categorical), progress, cancellationToken);
+        var dataset = new Dataset(path, format, reader, data);
+        string[] flipped = dataset.Columns.Where(c => c.NeedsReread).Select(c => c.Name).ToArray();
+        dataset.ReloadAsCategorical(flipped, cancellationToken);
+        return dataset;
+    }
+
+    /// <summary>
+    /// Reads the named columns again as labels, for columns that turned out not to be numbers here or in the other file.
+    /// </summary>
+    public void ReloadAsCategorical(IReadOnlyCollection<string> names, CancellationToken cancellationToken = default)
+    {
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        var wanted = new HashSet<string>(names, StringComparer.Ordinal);
+        TableData fresh = reader.Read(Path, new ColumnSelection(wanted, wanted), progress: null, cancellationToken);
+        foreach (LoadedColumn column in fresh.Columns)
+        {
+            if (columnsByName.TryGetValue(column.Name, out LoadedColumn? existing))
+            {
+                existing.ReplaceWith(column);
+            }
+        }
+    }
+
+    /// <summary>Quotes a value for a message.</summary>
+    internal static string Quote(string value) => "'" + value + "'";
+}

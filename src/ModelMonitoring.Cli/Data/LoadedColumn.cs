@@ -1,0 +1,313 @@
+using System.Globalization;
+using ModelMonitoring.Statistics;
+
+namespace ModelMonitoring.Cli.Data;
+
+/// <summary>
+/// One column of a <see cref="Dataset"/> as it is read: its values as numbers or as labels, and its missing count.
+/// A column starts as numbers (unless forced categorical) and is marked <see cref="NotNumeric"/> at the first value
+/// that is not a number; the reader then reads it again as labels.
+/// </summary>
+internal sealed class LoadedColumn
+{
+    private const int MaxInternedLabels = 10_000;
+    private readonly int capacity;
+    private GrowingArray<double>? numbers;
+    private GrowingArray<string>? labels;
+    private Dictionary<string, string>? intern;
+    private Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> internLookup;
+
+    /// <summary>Starts a column.</summary>
+    /// <param name="name">The column's name.</param>
+    /// <param name="forceCategorical">Whether to read labels whatever the values are.</param>
+    /// <param name="capacity">
+    /// How many values the column can hold at most, when the reader knows it (rows, or lines of the file): the values
+    /// then go straight into an array of that size, which becomes the sample without a copy when no value is missing.
+    /// </param>
+    public LoadedColumn(string name, bool forceCategorical, int capacity = 0)
+    {
+        Name = name;
+        this.capacity = capacity;
+        if (forceCategorical)
+        {
+            labels = new GrowingArray<string>(capacity);
+            intern = new Dictionary<string, string>(StringComparer.Ordinal);
+            internLookup = intern.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+        else
+        {
+            numbers = new GrowingArray<double>(capacity);
+        }
+    }
+
+    /// <summary>The column's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Whether the column holds labels.</summary>
+    public bool IsCategorical => labels is not null;
+
+    /// <summary>Whether a value of the file is not a number (the column is then read again as labels).</summary>
+    public bool NotNumeric { get; private set; }
+
+    /// <summary>The first value that is not a number, with its line, when <see cref="NotNumeric"/>.</summary>
+    public (string Value, long Line)? FirstNonNumber { get; private set; }
+
+    /// <summary>
+    /// Whether numbers were kept before the first label, so the column must be read again as labels (to keep every
+    /// label exactly as written).
+    /// </summary>
+    public bool NeedsReread { get; private set; }
+
+    /// <summary>How many values were missing.</summary>
+    public int Missing { get; private set; }
+
+    /// <summary>How many values are not missing.</summary>
+    public int Count => numbers?.Count ?? labels?.Count ?? 0;
+
+    /// <summary>The column as a statistics sample.</summary>
+    public ColumnSample ToSample()
+    {
+        if (labels is not null)
+        {
+            return ColumnSample.Categorical(Name, labels.ToExactArray(), Missing);
+        }
+
+        if (numbers is null)
+        {
+            throw new InvalidOperationException($"Column '{Name}' is not numeric and was not read again as text.");
+        }
+
+        return ColumnSample.Numerical(Name, numbers.ToExactArray(), Missing);
+    }
+
+    /// <summary>Adds the text of a CSV cell: pandas' missing spellings are missing, numbers as <see cref="CellText"/> reads them.</summary>
+    public void AddText(ReadOnlySpan<char> cell, long line)
+    {
+        if (labels is not null)
+        {
+            if (CellText.IsMissing(cell))
+            {
+                Missing++;
+            }
+            else
+            {
+                labels.Add(Intern(cell));
+            }
+
+            return;
+        }
+
+        if (numbers is null)
+        {
+            return;
+        }
+
+        if (CellText.TryParseNumber(cell, out double value))
+        {
+            AddNumber(value);
+        }
+        else if (CellText.IsMissing(cell))
+        {
+            Missing++;
+        }
+        else
+        {
+            MarkNotNumeric(cell.ToString(), line);
+        }
+    }
+
+    /// <summary>Adds a number; NaN and infinities are missing (Evidently drops them before every test).</summary>
+    public void AddNumber(double value)
+    {
+        if (labels is not null)
+        {
+            AddLabel(value.ToString("R", CultureInfo.InvariantCulture));
+            return;
+        }
+
+        if (numbers is null)
+        {
+            return;
+        }
+
+        if (double.IsFinite(value))
+        {
+            numbers.Add(value);
+        }
+        else
+        {
+            Missing++;
+        }
+    }
+
+    /// <summary>Adds numbers in bulk; NaN and infinities are missing.</summary>
+    public void AddNumbers(ReadOnlySpan<double> values)
+    {
+        if (numbers is null)
+        {
+            foreach (double value in values)
+            {
+                AddNumber(value);
+            }
+
+            return;
+        }
+
+        foreach (double value in values)
+        {
+            if (double.IsFinite(value))
+            {
+                numbers.Add(value);
+            }
+            else
+            {
+                Missing++;
+            }
+        }
+    }
+
+    /// <summary>Adds a label; in a numerical column it makes the column <see cref="NotNumeric"/>.</summary>
+    public void AddLabel(string label, long line = 0)
+    {
+        if (labels is not null)
+        {
+            labels.Add(Intern(label));
+        }
+        else if (numbers is not null)
+        {
+            MarkNotNumeric(label, line);
+        }
+    }
+
+    /// <summary>Adds a label from a span, allocating only for labels not seen yet.</summary>
+    public void AddLabel(ReadOnlySpan<char> label, long line = 0)
+    {
+        if (labels is not null)
+        {
+            labels.Add(Intern(label));
+        }
+        else if (numbers is not null)
+        {
+            MarkNotNumeric(label.ToString(), line);
+        }
+    }
+
+    /// <summary>Counts missing values.</summary>
+    public void AddMissing(int count = 1) => Missing += count;
+
+    /// <summary>Takes the values of a column read again as labels; keeps what the first read found, for messages.</summary>
+    public void ReplaceWith(LoadedColumn other)
+    {
+        numbers = other.numbers;
+        labels = other.labels;
+        intern = other.intern;
+        internLookup = other.internLookup;
+        Missing = other.Missing;
+    }
+
+    private void MarkNotNumeric(string value, long line)
+    {
+        NotNumeric = true;
+        FirstNonNumber = (value, line);
+        if (numbers!.Count == 0)
+        {
+            // No number was kept before this label (only missing values, if anything): go on as labels in this
+            // same read; nothing needs to be read again.
+            numbers = null;
+            labels = new GrowingArray<string>(capacity);
+            intern = new Dictionary<string, string>(StringComparer.Ordinal);
+            internLookup = intern.GetAlternateLookup<ReadOnlySpan<char>>();
+            labels.Add(Intern(value));
+            return;
+        }
+
+        NeedsReread = true;
+        numbers = null;
+    }
+
+    private string Intern(string label)
+    {
+        if (intern is null)
+        {
+            return label;
+        }
+
+        if (intern.TryGetValue(label, out string? existing))
+        {
+            return existing;
+        }
+
+        if (intern.Count < MaxInternedLabels)
+        {
+            intern.Add(label, label);
+        }
+
+        return label;
+    }
+
+    private string Intern(ReadOnlySpan<char> label)
+    {
+        if (intern is null)
+        {
+            return label.ToString();
+        }
+
+        if (internLookup.TryGetValue(label, out string? existing))
+        {
+            return existing;
+        }
+
+        string text = label.ToString();
+        if (intern.Count < MaxInternedLabels)
+        {
+            intern.Add(text, text);
+        }
+
+        return text;
+    }
+}
+
+/// <summary>
+/// An append-only array. With the right capacity up front nothing is ever copied: <see cref="ToExactArray"/> hands
+/// over the array itself when it is full; otherwise it grows by doubling and ends with one copy to the exact length.
+/// The array is allocated on the first value, without zeroing, so a column that turns out to be labels costs nothing.
+/// </summary>
+internal sealed class GrowingArray<T>(int capacity)
+{
+    private T[] items = [];
+
+    /// <summary>How many items were added.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Appends an item.</summary>
+    public void Add(T item)
+    {
+        if (Count == items.Length)
+        {
+            Grow();
+        }
+
+        items[Count++] = item;
+    }
+
+    /// <summary>The items in an array of exactly <see cref="Count"/> elements (the storage itself when it is full).</summary>
+    public T[] ToExactArray()
+    {
+        if (Count == items.Length)
+        {
+            return items;
+        }
+
+        T[] exact = GC.AllocateUninitializedArray<T>(Count);
+        Array.Copy(items, exact, Count);
+        return exact;
+    }
+
+    private void Grow()
+    {
+        int size = items.Length == 0 ? Math.Max(capacity, 1024) : checked(items.Length * 2);
+        T[] grown = GC.AllocateUninitializedArray<T>(size);
+        Array.Copy(items, grown, Count);
+        items = grown;
+    }
+}

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ModelMonitoring.Cli.Data;
+using ModelMonitoring.Statistics;
+using ParquetSharp;
+
+namespace ModelMonitoring.Cli.Tests;
+
+/// <summary>
+/// Parquet input, read by mlmon through ParquetSharp (Apache Arrow's C++ library, the one pandas' to_parquet uses
+/// through pyarrow). Files are written here with Arrow's writer, and one with the managed Parquet.Net, so a file
+/// mlmon's library did not write is read too.
+/// </summary>
+public sealed class ParquetTests : IDisposable
+{
+    private readonly TempDir dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    /// <summary>A mixed table: numbers (some null, NaN or infinite), integers, labels (some null), booleans, timestamps.</summary>
+    private static (double[] Price, double?[] Maybe, int[] Rooms, long?[] Views, string?[] Region, bool[] Flag, DateTime[] Seen) Table(int rows, int seed, double shift)
+    {
+        var rng = new Random(seed);
+        string[] regions = ["north", "south", "east", "west"];
+        var price = new double[rows];
+        var maybe = new double?[rows];
+        var rooms = new int[rows];
+        var views = new long?[rows];
+        var region = new string?[rows];
+        var flag = new bool[rows];
+        var seen = new DateTime[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            price[i] = Math.Round(200_000 + (rng.NextDouble() * 50_000) + shift, 2);
+            maybe[i] = (i % 17) switch { 0 => null, 1 => double.NaN, 2 => double.PositiveInfinity, _ => Math.Round(rng.NextDouble() + (shift / 1e5), 4) };
+            rooms[i] = 1 + (i % 5);
+            views[i] = i % 11 == 0 ? null : rng.Next(0, 1000);
+            region[i] = i % 13 == 0 ? null : regions[(i + (shift > 0 ? i % 2 : 0)) % regions.Length];
+            flag[i] = i % 3 == 0;
+            seen[i] = new DateTime(2024, 1, 1).AddDays(i % 30);
+        }
+
+        return (price, maybe, rooms, views, region, flag, seen);
+    }
+
+    private string WriteParquet(string name, int rows, int seed, double shift, int rowGroups = 1)
+    {
+        var t = Table(rows, seed, shift);
+        string path = dir.File_(name);
+        var columns = new Column[]
+        {
+            new Column<double>("price"), new Column<double?>("maybe"), new Column<int>("rooms"), new Column<long?>("views"),
+            new Column<string>("region"), new Column<bool>("flag"), new Column<DateTime>("seen", LogicalType.Timestamp(false, TimeUnit.Micros)),
+        };
+        using (var file = new ParquetFileWriter(path, columns))
+        {
+            int per = (rows + rowGroups - 1) / rowGroups;
+            for (int start = 0; start < rows; start += per)
+            {
+                int n = Math.Min(per, rows - start);
+                using RowGroupWriter group = file.AppendRowGroup();
+                using (var w = group.NextColumn().LogicalWriter<double>()) w.WriteBatch(t.Price.AsSpan(start, n));
+                using (var w = group.NextColumn().LogicalWriter<double?>()) w.WriteBatch(t.Maybe.AsSpan(start, n));
+                using (var w = group.NextColumn().LogicalWriter<int>()) w.WriteBatch(t.Rooms.AsSpan(start, n));
+                using (var w = group.NextColumn().LogicalWriter<long?>()) w.WriteBatch(t.Views.AsSpan(start, n));
+                using (var w = group.NextColumn().LogicalWriter<string?>()) w.WriteBatch(t.Region.AsSpan(start, n));
+                using (var w = group.NextColumn().LogicalWriter<bool>()) w.WriteBatch(t.Flag.AsSpan(start, n));
+                using (var w = group.NextColumn().LogicalWriter<DateTime>()) w.WriteBatch(t.Seen.AsSpan(start, n));
+            }
+
+            file.Close();
+        }
+
+        return path;
+    }
+
+    /// <summary>The same table as CSV, written as pandas' to_csv writes it (empty for null and NaN, inf, True/False).</summary>
+    private string WriteCsv(string name, int rows, int seed, double shift)
+    {
+        var t = Table(rows, seed, shift);
+        var text = new StringBuilder("price,maybe,rooms,views,region,flag,seen\n");
+        for (int i = 0; i < rows; i++)
+        {
+            string maybe = t.Maybe[i] switch { null => "", double v when double.IsNaN(v) => "", double v when double.IsPositiveInfinity(v) => "inf", double v => v.ToString("R", CultureInfo.InvariantCulture) };
+            text.Append(CultureInfo.InvariantCulture, $"{t.Price[i]:R},{maybe},{t.Rooms[i]},{t.Views[i]},{t.Region[i]},{(t.Flag[i] ? "True" : "False")},{t.Seen[i]:yyyy-MM-dd}\n");
+        }
+
+        return dir.Write(name, text.ToString());
+    }
+
+    [Fact]
+    public void Typed_columns_are_read_with_their_types_nulls_and_non_finite_numbers_missing()
+    {
+        string path = WriteParquet("t.parquet", 340, 1, 0, rowGroups: 3);
+        var t = Table(340, 1, 0);
+
+        Dataset data = Dataset.Load(path);
+
+        Assert.Equal(DataFormat.Parquet, data.Format);
+        Assert.Equal(340, data.RowCount);
+        Assert.Equal(["price", "maybe", "rooms", "views", "region", "flag", "seen"], data.ColumnNames);
+        Assert.Equal(t.Price, data["price"].ToSample().Numbers);
+        ColumnSample maybe = data["maybe"].ToSample();
+        Assert.Equal(ColumnType.Numerical, maybe.Type);
+        Assert.Equal(3 * 20, maybe.MissingCount); // null, NaN and +inf in 20 of every 17-row cycle
+        Assert.Equal(t.Maybe.Where(v => v is double d && double.IsFinite(d)).Select(v => v!.Value), maybe.Numbers);
+        Assert.Equal(t.Rooms.Select(r => (double)r), data["rooms"].ToSample().Numbers);
+        Assert.Equal(31, data["views"].ToSample().MissingCount);
+        ColumnSample region = data["region"].ToSample();
+        Assert.Equal(ColumnType.Categorical, region.Type);
+        Assert.Equal(27, region.MissingCount);
+        Assert.Equal(["False", "True"], data["flag"].ToSample().Categories.Distinct().Order());
+        Assert.Equal("2024-01-01", data["seen"].ToSample().Categories[0]);
+    }
+
+    [Fact]
+    public async Task A_parquet_file_and_the_same_data_as_csv_give_the_same_report()
+    {
+        string refParquet = WriteParquet("ref.parquet", 3000, 1, 0, rowGroups: 2);
+        string curParquet = WriteParquet("cur.parquet", 2500, 2, 4000);
+        string refCsv = WriteCsv("ref.csv", 3000, 1, 0);
+        string curCsv = WriteCsv("cur.csv", 2500, 2, 4000);
+
+        (int parquetCode, string parquetJson, string parquetErr) = await CliRunner.RunAsync("drift", "-r", refParquet, "-c", curParquet, "-f", "json");
+        (int csvCode, string csvJson, string csvErr) = await CliRunner.RunAsync("drift", "-r", refCsv, "-c", curCsv, "-f", "json");
+
+        Assert.True(parquetErr.Length == 0, parquetErr);
+        Assert.True(csvErr.Length == 0, csvErr);
+        Assert.Equal(csvCode, parquetCode);
+        using JsonDocument p = JsonDocument.Parse(parquetJson);
+        using JsonDocument c = JsonDocument.Parse(csvJson);
+        Assert.Equal(c.RootElement.GetProperty("columns").ToString(), p.RootElement.GetProperty("columns").ToString());
+        Assert.Equal(c.RootElement.GetProperty("categorical").ToString(), p.RootElement.GetProperty("categorical").ToString());
+        Assert.True(p.RootElement.GetProperty("columns")[0].GetProperty("drift").GetBoolean(), "price shifted");
+    }
+
+    [Fact]
+    public async Task Parquet_against_a_baseline_and_as_the_baseline_input()
+    {
+        string refParquet = WriteParquet("ref.parquet", 3000, 1, 0);
+        string curParquet = WriteParquet("cur.parquet", 2500, 2, 4000);
+        string baseline = dir.File_("ref.baseline.json");
+
+        (int built, _, string builtErr) = await CliRunner.RunAsync("baseline", refParquet, "--out", baseline);
+        (int code, string stdout, string stderr) = await CliRunner.RunAsync("drift", "-r", baseline, "-c", curParquet, "-f", "json");
+
+        Assert.True(built == 0, builtErr);
+        Assert.True(stderr.Length == 0, stderr);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        Assert.Equal("sketch", doc.RootElement.GetProperty("engine").GetString());
+        Assert.True(doc.RootElement.GetProperty("columns")[0].GetProperty("drift").GetBoolean());
+        Assert.True(code is 0 or 1);
+    }
+
+    [Fact]
+    public void The_input_format_option_overrides_the_extension()
+    {
+        string parquet = WriteParquet("t.parquet", 50, 1, 0);
+        string data = dir.File_("export.bin");
+        File.Copy(parquet, data);
+
+        Dataset loaded = Dataset.Load(data, options: new ReadOptions(DataFormat.Parquet));
+
+        Assert.Equal(50, loaded.RowCount);
+    }
+
+    [Fact]
+    public async Task A_file_written_by_the_managed_Parquet_Net_reads_the_same()
+    {
+        string path = dir.File_("managed.parquet");
+        var price = new Parquet.Schema.DataField<double>("price");
+        var maybe = new Parquet.Schema.DataField<double?>("maybe");
+        var region = new Parquet.Schema.DataField<string>("region");
+        var rooms = new Parquet.Schema.DataField<int>("rooms");
+        await using (var stream = File.Create(path))
+        {
+            await using var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(price, maybe, region, rooms), stream);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<double>(price, new double[] { 1.5, 2.5, 3.5 });
+            await group.WriteAsync<double>(maybe, new double?[] { null, double.NaN, 4.25 });
+            await group.WriteAsync(region, new[] { "north", null!, "south" });
+            await group.WriteAsync<int>(rooms, new[] { 3, 4, 5 });
+        }
+
+        Dataset data = Dataset.Load(path);
+
+        Assert.Equal([1.5, 2.5, 3.5], data["price"].ToSample().Numbers);
+        Assert.Equal([4.25], data["maybe"].ToSample().Numbers);
+        Assert.Equal(2, data["maybe"].ToSample().MissingCount);
+        Assert.Equal(["north", "south"], data["region"].ToSample().Categories);
+        Assert.Equal(1, data["region"].ToSample().MissingCount);
+        Assert.Equal([3.0, 4, 5], data["rooms"].ToSample().Numbers);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_parquet_is_an_error_naming_it()
+    {
+        string path = dir.Write("fake.parquet", "price,region\n1,a\n");
+
+        var ex = Assert.Throws<CliInputException>(() => Dataset.Load(path));
+
+        Assert.Contains(path, ex.Message);
+        Assert.Contains("not a readable Parquet file", ex.Message);
+    }
+
+    [Fact]
+    public async Task The_delimiter_option_with_a_parquet_file_is_an_error()
+    {
+        string path = WriteParquet("t.parquet", 50, 1, 0);
+
+        (int code, _, string stderr) = await CliRunner.RunAsync("drift", "-r", path, "-c", path, "--delimiter", ";");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--delimiter applies to CSV files", stderr);
+    }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The mlmon scale measurement of docs/benchmarks.md, side by side in one run: Evidently's recipe (pandas + scipy)
+# against mlmon's exact engine on CSV and Parquet and against a baseline. Run from the repository root:
+#
+#   bash tests/ModelMonitoring.Cli.Tests/scale/run_scale.sh [DATA_DIR] [RUNS]
+#
+# Needs Debian's python3-pandas and python3-scipy (apt-get install -y python3-pandas python3-scipy). Writes the data
+# once (generate_scale_csv.py, csv-to-parquet), then RUNS rounds (default 3) of every command, interleaved so that a
+# change in the machine's load hits them alike. Prints one line per run: wall, user and sys seconds, peak memory.
+set -euo pipefail
+DATA=${1:-/tmp/mlmon-scale}
+RUNS=${2:-3}
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+PY=/usr/bin/python3
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+[ -f "$DATA/reference.csv" ] || "$PY" "$ROOT/tests/ModelMonitoring.Cli.Tests/scale/generate_scale_csv.py" "$DATA"
+dotnet build "$ROOT/src/ModelMonitoring.Cli" -c Release -o "$OUT/mlmon" -nologo -v:q >/dev/null
+if [ ! -f "$DATA/reference.parquet" ]; then
+  dotnet build "$ROOT/tests/ModelMonitoring.Cli.Tests/scale/csv-to-parquet" -c Release -o "$OUT/csv2pq" -nologo -v:q >/dev/null
+  for f in reference current; do dotnet "$OUT/csv2pq/csv-to-parquet.dll" "$DATA/$f.csv" "$DATA/$f.parquet"; done
+fi
+M="$OUT/mlmon/mlmon.dll"
+dotnet "$M" baseline "$DATA/reference.csv" --out "$OUT/ref.baseline.json" >/dev/null
+
+measure() { # name, command...
+  local name=$1; shift
+  /usr/bin/time -f "$name	%e	%U	%S	%M" -o "$OUT/time" "$@" >"$OUT/stdout" 2>"$OUT/stderr" || [ $? -le 1 ]
+  cat "$OUT/time"
+}
+
+echo "# $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(dotnet --version); $("$PY" -c 'import pandas, scipy; print("pandas", pandas.__version__, "scipy", scipy.__version__)')"
+echo "# command	wall_s	user_s	sys_s	peak_kb"
+for run in $(seq "$RUNS"); do
+  measure recipe "$PY" "$ROOT/tests/ModelMonitoring.Cli.Tests/scale/evidently_recipe.py" "$DATA/reference.csv" "$DATA/current.csv"
+  measure exact-csv dotnet "$M" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json --timings
+  echo "#   $(cat "$OUT/stderr")"
+  measure exact-parquet dotnet "$M" drift -r "$DATA/reference.parquet" -c "$DATA/current.parquet" -f json --timings
+  echo "#   $(cat "$OUT/stderr")"
+  measure baseline-csv dotnet "$M" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json --timings
+  echo "#   $(cat "$OUT/stderr")"
+  measure baseline-parquet dotnet "$M" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.parquet" -f json --timings
+  echo "#   $(cat "$OUT/stderr")"
+done
