@@ -34,9 +34,12 @@ public sealed record PriceQuote(double Price, double Confidence);
 /// energy rating. The service calls <see cref="Predict"/>; the generator intercepts that call, so every quote is
 /// timed, counted and its features captured.
 /// </summary>
-[MonitoredModel("pricing", Owner = "Juan Manoel", Squad = "mlops", Version = "1.3.0")]
+[MonitoredModel("pricing", Owner = "Juan Manoel", Squad = "mlops", Version = "1.3.0", TrainedAt = "2026-11-20")]
 public sealed class PricingModel
 {
+    /// <summary>The model's own log: every entry carries model, owner, squad, version and env; [Sensitive] fields are redacted.</summary>
+    private static readonly ModelLogger Log = ModelLogger.For<PricingModel>();
+
     /// <summary>Quotes a price for a home.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The energy rating is not one the model was trained on (A to G).</exception>
     [DriftTracked]
@@ -57,7 +60,7 @@ public sealed class PricingModel
             "C" => 0,
             "D" => -5_000,
             "E" or "F" or "G" => -9_000,
-            _ => throw new ArgumentOutOfRangeException(nameof(request), request.EnergyRating, "The model knows energy ratings A to G only."),
+            _ => Unknown(request),
         };
 
         double age = Math.Max(0, 2026 - request.YearBuilt);
@@ -70,5 +73,11 @@ public sealed class PricingModel
             + energy;
         double confidence = Math.Clamp(1.0 - (Math.Abs(request.Area - 90) / 400) - (request.DistanceToCenterKm / 200), 0.05, 0.99);
         return new PriceQuote(Math.Round(Math.Max(price, 10_000), 2), Math.Round(confidence, 3));
+    }
+
+    private static double Unknown(PricingRequest request)
+    {
+        Log.Warning("Energy rating not known to the model", request);
+        throw new ArgumentOutOfRangeException(nameof(request), request.EnergyRating, "The model knows energy ratings A to G only.");
     }
 }

@@ -2,8 +2,9 @@ using PricingService;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Monitoring: options from the "ModelMonitoring" section (validated at start-up), OpenTelemetry metrics, health check.
-builder.Services.AddModelMonitoring(builder.Configuration);
+// Monitoring: options from the "ModelMonitoring" section (validated at start-up), OpenTelemetry metrics, health checks.
+// Logs go to Datadog when DD_API_KEY is set; metrics and traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is.
+builder.Services.AddModelMonitoring(builder.Configuration).AddDatadogLogs();
 
 // The model: one instance serves every request. Its Predict calls below are monitored by generated code.
 builder.Services.AddSingleton<PricingModel>();

@@ -12,6 +12,12 @@ public sealed class ModelMonitoringEndpointOptions
     /// <summary>The health endpoint: every registered health check, as JSON. Default <c>/health</c>.</summary>
     public string? HealthPath { get; set; } = "/health";
 
+    /// <summary>The liveness endpoint (Kubernetes' liveness probe): no check runs, 200 while the process answers. Default <c>/health/live</c>.</summary>
+    public string? LivePath { get; set; } = "/health/live";
+
+    /// <summary>The readiness endpoint (Kubernetes' readiness probe): 200 once the host started, 503 while it starts or stops. Default <c>/health/ready</c>.</summary>
+    public string? ReadyPath { get; set; } = "/health/ready";
+
     /// <summary>The catalog of monitored models (names, owners, methods, features and kinds; never values), as JSON. Default <c>/monitoring/models</c>.</summary>
     public string? ModelsPath { get; set; } = "/monitoring/models";
 }

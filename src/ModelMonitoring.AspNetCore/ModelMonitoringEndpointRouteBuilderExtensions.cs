@@ -12,7 +12,8 @@ public static class ModelMonitoringEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>/metrics</c> (Prometheus text format, through OpenTelemetry's Prometheus exporter), <c>/health</c>
-    /// (ASP.NET Core health checks, as JSON) and <c>/monitoring/models</c> (the model catalog, as JSON).
+    /// (every health check, as JSON), <c>/health/live</c> and <c>/health/ready</c> (Kubernetes' liveness and readiness
+    /// probes) and <c>/monitoring/models</c> (the model catalog, as JSON).
     /// Needs <c>services.AddModelMonitoring(...)</c>.
     /// </summary>
     /// <param name="endpoints">The application (or a route group).</param>
@@ -40,6 +41,21 @@ public static class ModelMonitoringEndpointRouteBuilderExtensions
         {
             group.MapHealthChecks(options.HealthPath, new HealthCheckOptions { ResponseWriter = MonitoringJson.WriteHealthAsync })
                 .WithDisplayName("ModelMonitoring health");
+        }
+
+        if (!string.IsNullOrEmpty(options.LivePath))
+        {
+            group.MapHealthChecks(options.LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = MonitoringJson.WriteHealthAsync })
+                .WithDisplayName("ModelMonitoring liveness");
+        }
+
+        if (!string.IsNullOrEmpty(options.ReadyPath))
+        {
+            group.MapHealthChecks(options.ReadyPath, new HealthCheckOptions
+            {
+                Predicate = check => check.Tags.Contains(ModelMonitoringReadinessCheck.ReadyTag),
+                ResponseWriter = MonitoringJson.WriteHealthAsync,
+            }).WithDisplayName("ModelMonitoring readiness");
         }
 
         if (!string.IsNullOrEmpty(options.ModelsPath))

@@ -12,31 +12,48 @@ namespace ModelMonitoring.AspNetCore;
 internal sealed partial class ModelMonitoringStartup(
     ModelMonitoringRuntime runtime,
     IOptionsMonitor<ModelMonitoringOptions> options,
+    IOptionsMonitor<InferenceCaptureOptions> captureOptions,
+    InferenceCapture capture,
+    HostInstruments hostInstruments,
+    ModelMonitoringLifecycle lifecycle,
     ILogger<ModelMonitoringStartup> logger) : IHostedLifecycleService
 {
     private IDisposable? _activation;
     private IDisposable? _reloads;
+    private IDisposable? _captureReloads;
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         _ = runtime.Meter; // the instruments exist (with zero counts) before the first scrape
+        _ = hostInstruments;
         _activation = runtime.Activate();
         _reloads = options.OnChange(Reload);
+        _captureReloads = captureOptions.OnChange(ReloadCapture);
         return Task.CompletedTask;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        lifecycle.Started();
+        return Task.CompletedTask;
+    }
 
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        lifecycle.Stopping();
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
         _reloads?.Dispose();
+        _captureReloads?.Dispose();
         runtime.Flush();
+        capture.Flush(TimeSpan.FromSeconds(5));
         _activation?.Dispose();
         return Task.CompletedTask;
     }
@@ -53,6 +70,23 @@ internal sealed partial class ModelMonitoringStartup(
             runtime.UpdateOptions(reloaded);
         }
         catch (Exception exception) when (exception is ArgumentException or Sketches.BaselineFormatException)
+        {
+            ReloadRejected(logger, exception, exception.Message);
+        }
+    }
+
+    private void ReloadCapture(InferenceCaptureOptions reloaded, string? name)
+    {
+        if (name is not null && name != Options.DefaultName)
+        {
+            return;
+        }
+
+        try
+        {
+            capture.UpdateOptions(reloaded);
+        }
+        catch (ArgumentException exception)
         {
             ReloadRejected(logger, exception, exception.Message);
         }

@@ -11,41 +11,49 @@ internal static class MonitoringJson
     private const string ContentType = "application/json; charset=utf-8";
     private static readonly JsonWriterOptions s_writerOptions = new() { Indented = true };
 
+    /// <summary>
+    /// The health report in ASP.NET Core's usual JSON shape (as the HealthChecks UI writer): <c>status</c>,
+    /// <c>totalDuration</c> and one object per check under <c>entries</c>, with <c>data</c>, <c>description</c>,
+    /// <c>duration</c>, <c>exception</c>, <c>status</c> and <c>tags</c>.
+    /// </summary>
     public static async Task WriteHealthAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = ContentType;
         await using var writer = new Utf8JsonWriter(context.Response.Body, s_writerOptions);
         writer.WriteStartObject();
         writer.WriteString("status", report.Status.ToString());
-        writer.WriteNumber("totalDurationMs", Math.Round(report.TotalDuration.TotalMilliseconds, 3));
-        writer.WriteStartObject("checks");
+        writer.WriteString("totalDuration", report.TotalDuration.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteStartObject("entries");
         foreach ((string name, HealthReportEntry entry) in report.Entries)
         {
             writer.WriteStartObject(name);
-            writer.WriteString("status", entry.Status.ToString());
+            writer.WriteStartObject("data");
+            foreach ((string key, object value) in entry.Data)
+            {
+                writer.WritePropertyName(key);
+                WriteValue(writer, value);
+            }
+
+            writer.WriteEndObject();
             if (entry.Description is not null)
             {
                 writer.WriteString("description", entry.Description);
             }
 
+            writer.WriteString("duration", entry.Duration.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
             if (entry.Exception is not null)
             {
-                writer.WriteString("error", entry.Exception.Message);
+                writer.WriteString("exception", entry.Exception.Message);
             }
 
-            writer.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 3));
-            if (entry.Data.Count > 0)
+            writer.WriteString("status", entry.Status.ToString());
+            writer.WriteStartArray("tags");
+            foreach (string tag in entry.Tags)
             {
-                writer.WriteStartObject("data");
-                foreach ((string key, object value) in entry.Data)
-                {
-                    writer.WritePropertyName(key);
-                    WriteValue(writer, value);
-                }
-
-                writer.WriteEndObject();
+                writer.WriteStringValue(tag);
             }
 
+            writer.WriteEndArray();
             writer.WriteEndObject();
         }
 
@@ -117,8 +125,21 @@ internal static class MonitoringJson
             case int or long or short or byte or uint or ulong:
                 writer.WriteNumberValue(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
                 break;
+            case double number when !double.IsFinite(number):
+                writer.WriteNullValue();
+                break;
             case double or float or decimal:
                 writer.WriteNumberValue(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> pairs:
+                writer.WriteStartObject();
+                foreach ((string key, object? item) in pairs)
+                {
+                    writer.WritePropertyName(key);
+                    WriteValue(writer, item);
+                }
+
+                writer.WriteEndObject();
                 break;
             case System.Collections.IEnumerable items:
                 writer.WriteStartArray();

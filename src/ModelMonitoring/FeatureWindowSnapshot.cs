@@ -24,6 +24,9 @@ public sealed record FeatureStatistics(string Name, FeatureKind Kind, bool IsSen
 /// <param name="Features">Per-feature statistics, inputs first, then the prediction.</param>
 public sealed record FeatureWindowSnapshot(string Model, DateTimeOffset Start, DateTimeOffset End, long Rows, IReadOnlyList<FeatureStatistics> Features)
 {
+    /// <summary>The calls made while the window was open: outcomes, error rate, latency quantiles of the successes.</summary>
+    public WindowCalls Calls { get; init; } = new([]);
+
     /// <summary>The segment the window belongs to; empty for the model's own window.</summary>
     public string Segment { get; init; } = string.Empty;
 

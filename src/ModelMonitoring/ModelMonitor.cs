@@ -155,6 +155,28 @@ public sealed class ModelMonitor
         return closed;
     }
 
+    /// <summary>
+    /// The model's current signals (drift, error rate, latency, and what the built-in monitors and signal sources add),
+    /// as alert rules read them. A source that throws is counted as a monitoring failure and skipped.
+    /// </summary>
+    public IReadOnlyList<ModelSignal> GetSignals()
+    {
+        var signals = new List<ModelSignal>();
+        foreach (IModelSignalSource source in Runtime.SignalSources)
+        {
+            try
+            {
+                source.AddSignals(this, signals);
+            }
+            catch (Exception exception)
+            {
+                RecordMonitoringFailure(MonitoringStage.Evaluate, exception);
+            }
+        }
+
+        return signals;
+    }
+
     internal static string VersionTagOf(ModelDescriptor descriptor) =>
         string.IsNullOrEmpty(descriptor.Version) ? "unknown" : descriptor.Version;
 
@@ -168,8 +190,9 @@ public sealed class ModelMonitor
 
             // Logged at most once a minute per stage and feature: a getter that throws on every call must not flood the log.
             long now = Environment.TickCount64;
-            long last = _lastFailureLog.GetValueOrDefault((stage, feature), long.MinValue);
-            if (now - last < 60_000 || !_lastFailureLog.TryUpdate((stage, feature), now, last) && !_lastFailureLog.TryAdd((stage, feature), now))
+            bool first = !_lastFailureLog.TryGetValue((stage, feature), out long last);
+            bool due = first ? _lastFailureLog.TryAdd((stage, feature), now) : now - last >= 60_000 && _lastFailureLog.TryUpdate((stage, feature), now, last);
+            if (!due)
             {
                 return;
             }

@@ -66,6 +66,15 @@ public static class ModelMonitoringInstruments
     /// <summary>Counter of ±Infinity values in numerical features (counted as missing too); tags <c>model</c>, <c>feature</c>.</summary>
     public const string FeatureInfinite = "ml.feature.infinite";
 
+    /// <summary>Counter of prediction records written by the inference capture (meter <c>ModelMonitoring.Capture</c>); tag <c>model</c>.</summary>
+    public const string CaptureRecords = "ml.capture.records";
+
+    /// <summary>Counter of prediction records the inference capture dropped; tags <c>model</c>, <c>reason</c> (buffer_full, write_error).</summary>
+    public const string CaptureDropped = "ml.capture.dropped";
+
+    /// <summary>Counter of errors writing the inference capture files; tag <c>error</c> (disk_full, permission, io, retention).</summary>
+    public const string CaptureWriteErrors = "ml.capture.write.errors";
+
     /// <summary>
     /// Default latency histogram bucket boundaries, in seconds: 1 µs to 10 s, three per decade, so that the quantiles of
     /// a 10 µs model are as sharp as those of a 100 ms one. Set others with <see cref="ModelMonitoringOptions.DurationBuckets"/>.

@@ -46,6 +46,29 @@ public sealed class ModelMonitoringOptions
     /// <summary>The drift threshold for features that do not choose one. Default: the method's own.</summary>
     public double? DriftThreshold { get; set; }
 
+    /// <summary>
+    /// Opt-in: a feature whose effect size (the method's: KS D, the total variation distance, the distance itself...) is
+    /// below this never drifts, whatever its p-value, so that large windows do not flag differences too small to matter.
+    /// <see langword="null"/> (the default) keeps Evidently's decision. <see cref="MinimumEffectSizes"/> overrides it per
+    /// method.
+    /// </summary>
+    public double? MinimumEffectSize { get; set; }
+
+    /// <summary>
+    /// Opt-in: a minimum effect size per method, by Evidently's method name (<c>ks</c>: 0.05, <c>wasserstein</c>: 0.1...);
+    /// it wins over <see cref="MinimumEffectSize"/> for that method. Empty by default.
+    /// </summary>
+    public Dictionary<string, double> MinimumEffectSizes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Opt-in NannyML-style thresholds: a feature drifts when its effect size lies above the mean + 3 standard deviations
+    /// of the effect sizes of the reference's chunks, each compared with the whole reference, instead of the method's
+    /// threshold. Needs a reference with chunks (a baseline written by <c>mlmon baseline</c>, which stores
+    /// <c>--chunks</c>, 10 by default); without them the method's threshold decides and the result says so. Default
+    /// <see langword="false"/>.
+    /// </summary>
+    public bool ChunkThresholds { get; set; }
+
     /// <summary>The share of drifted features at which a model's dataset drifts. Default 0.5, as Evidently.</summary>
     public double DatasetDriftShare { get; set; } = 0.5;
 
@@ -85,6 +108,26 @@ public sealed class ModelMonitoringOptions
     /// </summary>
     public double[]? DurationBuckets { get; set; }
 
+    /// <summary>
+    /// The deployment environment (for example <c>production</c>): the <c>env</c> of every model log entry, the
+    /// <c>deployment.environment</c> resource attribute and the <c>env</c> Datadog tag. <see langword="null"/> (the
+    /// default) falls back to the <c>ENV</c>, then the <c>DD_ENV</c> environment variable. See <see cref="ServiceIdentity"/>.
+    /// </summary>
+    public string? Environment { get; set; }
+
+    /// <summary>
+    /// The service's name (for example <c>pricing-service</c>): the <c>service.name</c> resource attribute and the
+    /// Datadog <c>service</c>. <c>OTEL_SERVICE_NAME</c> wins over it; <see langword="null"/> (the default) falls back to
+    /// <c>DD_SERVICE</c>. See <see cref="ServiceIdentity"/>.
+    /// </summary>
+    public string? ServiceName { get; set; }
+
+    /// <summary>
+    /// The service's version: the <c>service.version</c> resource attribute. <see langword="null"/> (the default) falls
+    /// back to <c>DD_VERSION</c>, then to the entry assembly's informational version.
+    /// </summary>
+    public string? ServiceVersion { get; set; }
+
     internal IReadOnlyList<double> EffectiveDurationBuckets => DurationBuckets ?? ModelMonitoringInstruments.DefaultDurationBuckets;
 
     /// <summary>Returns one message per invalid setting, naming the setting and the value; empty when all are valid.</summary>
@@ -109,6 +152,23 @@ public sealed class ModelMonitoringOptions
         if (DriftThreshold is { } threshold && (double.IsNaN(threshold) || threshold < 0))
         {
             errors.Add($"{SectionName}:{nameof(DriftThreshold)} must be a non-negative number (was {threshold}).");
+        }
+
+        if (MinimumEffectSize is { } minimumEffect && !(minimumEffect >= 0))
+        {
+            errors.Add($"{SectionName}:{nameof(MinimumEffectSize)} must be a non-negative number (was {minimumEffect}).");
+        }
+
+        foreach ((string method, double minimum) in MinimumEffectSizes)
+        {
+            if (!Statistics.StatTests.TryGet(method, out _))
+            {
+                errors.Add($"{SectionName}:{nameof(MinimumEffectSizes)}:{method} is not a drift method; use one of: {string.Join(", ", Statistics.StatTests.Names)}.");
+            }
+            else if (!(minimum >= 0))
+            {
+                errors.Add($"{SectionName}:{nameof(MinimumEffectSizes)}:{method} must be a non-negative number (was {minimum}).");
+            }
         }
 
         if (double.IsNaN(DatasetDriftShare) || DatasetDriftShare <= 0 || DatasetDriftShare > 1)
@@ -183,6 +243,7 @@ public sealed class ModelMonitoringOptions
     {
         var clone = (ModelMonitoringOptions)MemberwiseClone();
         clone.Baselines = new Dictionary<string, string>(Baselines, StringComparer.Ordinal);
+        clone.MinimumEffectSizes = new Dictionary<string, double>(MinimumEffectSizes, StringComparer.OrdinalIgnoreCase);
         clone.DurationBuckets = DurationBuckets is null ? null : [.. DurationBuckets];
         return clone;
     }

@@ -62,7 +62,10 @@ public sealed class ModelMonitoringRuntime : IDisposable
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Logger = _loggerFactory.CreateLogger(MonitoringLog.Category);
         _meterFactory = meterFactory;
-        Folder = new Folder(this, rowConsumers?.ToArray() ?? []);
+        IPredictionRowConsumer[] consumers = rowConsumers?.ToArray() ?? [];
+        SignalSources = [new RuntimeSignals(), .. consumers.OfType<IModelSignalSource>()];
+        SensitiveHasher = consumers.OfType<InferenceCapture>().Select(c => c.Hasher).FirstOrDefault(h => h is not null);
+        Folder = new Folder(this, consumers);
         Evaluator = new Evaluator(this);
         foreach (RegisteredModel model in ModelRegistry.Attach(this))
         {
@@ -129,12 +132,24 @@ public sealed class ModelMonitoringRuntime : IDisposable
 
     internal ILogger Logger { get; }
 
+    /// <summary>The logger factory the runtime was given (<see cref="NullLoggerFactory"/> when none): model loggers write there.</summary>
+    internal ILoggerFactory LoggerFactory => _loggerFactory;
+
+    /// <summary>Whether the runtime was given a logger factory (a host's); model loggers otherwise write JSON lines to the console.</summary>
+    internal bool HasLoggerFactory => _loggerFactory is not NullLoggerFactory;
+
     internal ModelMonitor[] ModelList => Volatile.Read(ref _modelList);
+
+    /// <summary>The keyed hash of [Sensitive] values, when an inference capture of this runtime asks for one.</summary>
+    internal SensitiveValueHasher? SensitiveHasher { get; }
 
     /// <summary>
     /// The instruments, created on first use: a host creates them when it starts, the <see cref="Default"/> runtime when
     /// it records its first row, so that a process whose calls all go to a host shows one set of series.
     /// </summary>
+    /// <summary>Where <see cref="ModelMonitor.GetSignals"/> reads from: the runtime's own, then the built-in monitors and consumers.</summary>
+    internal IReadOnlyList<IModelSignalSource> SignalSources { get; }
+
     internal RuntimeInstruments Instruments
     {
         get

@@ -5,11 +5,14 @@ namespace OpenTelemetry.Metrics
     /// <summary>Wires ModelMonitoring's instruments into an OpenTelemetry meter provider.</summary>
     public static class ModelMonitoringMeterProviderBuilderExtensions
     {
-        /// <summary>Collects the <c>ModelMonitoring</c> meters (one per runtime): prediction counts and latency, errors, features and drift.</summary>
+        /// <summary>
+        /// Collects the <c>ModelMonitoring</c> meters (one per runtime: prediction counts and latency, errors, features
+        /// and drift) and those of its outputs (<c>ModelMonitoring.Capture</c>, <c>ModelMonitoring.Datadog</c>...).
+        /// </summary>
         public static MeterProviderBuilder AddModelMonitoring(this MeterProviderBuilder builder)
         {
             ArgumentNullException.ThrowIfNull(builder);
-            return builder.AddMeter(ModelMonitoringInstruments.SourceName);
+            return builder.AddMeter(ModelMonitoringInstruments.SourceName, ModelMonitoringInstruments.SourceName + ".*");
         }
     }
 }

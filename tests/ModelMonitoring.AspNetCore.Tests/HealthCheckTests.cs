@@ -32,7 +32,7 @@ public sealed class HealthCheckTests
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Contains("metrics may be incomplete", result.Description, StringComparison.Ordinal);
         Assert.True((long)result.Data["failures"] >= 1);
-        Assert.Contains("health-degraded", (string[])result.Data["models"]);
+        Assert.Contains("health-degraded", ((IReadOnlyDictionary<string, object?>)result.Data["models"]).Keys);
         Assert.Equal(1, runtime.For("health-degraded").GetPredictionCounts().Successes);
     }
 

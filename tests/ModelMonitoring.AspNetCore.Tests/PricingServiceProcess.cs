@@ -41,12 +41,15 @@ internal sealed class PricingServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the service and waits (at most 30 s) until <c>/health</c> answers.</summary>
-    public static async Task<PricingServiceProcess> StartAsync(params string[] extraArguments)
+    public static Task<PricingServiceProcess> StartAsync(params string[] extraArguments) => StartAsync(new Dictionary<string, string>(), extraArguments);
+
+    /// <summary>Starts the service with these environment variables set, and waits (at most 30 s) until <c>/health</c> answers.</summary>
+    public static async Task<PricingServiceProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] extraArguments)
     {
         // A port picked free can be taken before the child binds it: try a few.
         for (int attempt = 1; ; attempt++)
         {
-            PricingServiceProcess service = Launch(FreeLoopbackPort(), extraArguments);
+            PricingServiceProcess service = Launch(FreeLoopbackPort(), extraArguments, environment);
             try
             {
                 await service.WaitUntilReadyAsync();
@@ -98,7 +101,7 @@ internal sealed class PricingServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static PricingServiceProcess Launch(int port, string[] extraArguments)
+    private static PricingServiceProcess Launch(int port, string[] extraArguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         string dll = FindServiceDll();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -120,6 +123,15 @@ internal sealed class PricingServiceProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
+        foreach (string inherited in start.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal) || k.StartsWith("DD_", StringComparison.Ordinal) || k == "ENV").ToArray())
+        {
+            start.Environment.Remove(inherited); // only what the test sets
+        }
+
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = start };
         var service = new PricingServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"));

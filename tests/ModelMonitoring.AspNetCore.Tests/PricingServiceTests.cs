@@ -154,10 +154,10 @@ public sealed class PricingServiceTests
         Assert.Equal("application/json", health.Content.Headers.ContentType?.MediaType);
         JsonElement report = await health.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Healthy", report.GetProperty("status").GetString());
-        JsonElement check = report.GetProperty("checks").GetProperty("model_monitoring");
+        JsonElement check = report.GetProperty("entries").GetProperty("model_monitoring");
         Assert.Equal("Healthy", check.GetProperty("status").GetString());
         JsonElement data = check.GetProperty("data");
-        Assert.Contains("pricing", data.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
+        Assert.True(data.GetProperty("models").GetProperty("pricing").GetProperty("loaded").GetBoolean());
         Assert.Equal(3, data.GetProperty("predictions").GetInt64());
         Assert.Equal(0, data.GetProperty("failures").GetInt64());
 

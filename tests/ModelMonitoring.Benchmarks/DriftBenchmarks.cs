@@ -376,7 +376,7 @@ public class DriftEvaluationBenchmarks
 public class DriftExactKsBenchmarks
 {
     private const int Rows = 1_000_000;
-    private static readonly ColumnDriftSettings Ks = new(DriftMethod.KolmogorovSmirnov);
+    private static readonly ColumnDriftSettings Ks = new(StatTests.KolmogorovSmirnov);
     private ColumnSample _reference = null!;
     private ColumnSample _current = null!;
 

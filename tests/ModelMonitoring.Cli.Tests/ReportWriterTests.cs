@@ -18,8 +18,8 @@ public sealed class ReportWriterTests
         var priceCur = ColumnSample.Numerical("<b>price</b>", [5, 6, 7, 8, 9, 10, 11, 12]);
         var columns = new[]
         {
-            new ColumnDriftResult("<b>price</b>", ColumnType.Numerical, DriftMethod.KolmogorovSmirnov, 0.0123456789012345678, 0.05, true),
-            new ColumnDriftResult("region", ColumnType.Categorical, DriftMethod.ChiSquare, 0.5, 0.05, false) { ReferenceMissing = 1 },
+            new ColumnDriftResult("<b>price</b>", ColumnType.Numerical, StatTests.KolmogorovSmirnov, 0.0123456789012345678, 0.05, true),
+            new ColumnDriftResult("region", ColumnType.Categorical, StatTests.ChiSquare, 0.5, 0.05, false) { ReferenceMissing = 1 },
         };
         return new DriftReport(
             "ref\"<x>.csv", "cur.csv", "exact", "auto", ["region"], DatasetDriftResult.FromColumns(columns), 9, 3, 0.5)

@@ -27,7 +27,7 @@ public sealed class PackageTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var id in new[] { "modelmonitoring", "modelmonitoring.aspnetcore" })
+        foreach (var id in new[] { "modelmonitoring", "modelmonitoring.aspnetcore", "modelmonitoring.statistics" })
         {
             var idFolder = Path.Combine(DotnetCli.GlobalPackagesFolder, id);
             TryDelete(Path.Combine(idFolder, _version.ToLowerInvariant()));
@@ -44,6 +44,7 @@ public sealed class PackageTests : IDisposable
     public async Task A_fresh_project_referencing_the_package_is_monitored_and_analyzed()
     {
         Directory.CreateDirectory(Feed);
+        await PackAsync("src/ModelMonitoring.Statistics/ModelMonitoring.Statistics.csproj");
         await PackAsync("src/ModelMonitoring/ModelMonitoring.csproj");
         await PackAsync("src/ModelMonitoring.AspNetCore/ModelMonitoring.AspNetCore.csproj");
 
@@ -237,10 +238,19 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("build/ModelMonitoring.props", entries);
         Assert.Contains("buildTransitive/ModelMonitoring.props", entries);
 
-        // The Roslyn components are not in lib/ and are not package dependencies.
+        // The Roslyn components are not in lib/ and are not package dependencies; the statistics are a package of their own.
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
-        var dependencies = ReadNuspec(package).Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
-        Assert.DoesNotContain(dependencies, d => d.StartsWith("ModelMonitoring", StringComparison.Ordinal) || d.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+        Assert.DoesNotContain("lib/net10.0/ModelMonitoring.Statistics.dll", entries);
+        var dependencies = ReadNuspec(package).Descendants().Where(e => e.Name.LocalName == "dependency").ToList();
+        var ids = dependencies.Select(e => (string)e.Attribute("id")!).ToList();
+        Assert.DoesNotContain(ids, d => d.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+        Assert.Equal(["ModelMonitoring.Statistics"], ids.Where(d => d.StartsWith("ModelMonitoring", StringComparison.Ordinal)));
+        Assert.Equal(_version, (string?)dependencies.Single(e => (string?)e.Attribute("id") == "ModelMonitoring.Statistics").Attribute("version"));
+
+        // The statistics package stands alone: the library and MathNet.Numerics, nothing of the runtime.
+        using var statistics = ZipFile.OpenRead(Path.Combine(Feed, $"ModelMonitoring.Statistics.{_version}.nupkg"));
+        Assert.Contains("lib/net10.0/ModelMonitoring.Statistics.dll", statistics.Entries.Select(e => e.FullName));
+        Assert.Equal(["MathNet.Numerics"], ReadNuspec(statistics).Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!));
     }
 
     private void AssertAspNetCoreDependsOnModelMonitoring()

@@ -59,7 +59,7 @@ public sealed class BinningTests
     public void Numerical_columns_with_few_reference_values_are_compared_per_value()
     {
         // Values 1, 2, 3 (reference) and 3, 4 (current): one bin per value of the union.
-        (double[] reference, double[] current) = ColumnDistributions.Numerical([1, 2, 3, 3], [3, 4], fillEmpty: false);
+        (double[] reference, double[] current) = Methods.BinnedShares.Of(Side([1, 2, 3, 3]), Side([3, 4]), fillEmpty: false);
         Assert.Equal([0.25, 0.25, 0.5, 0], reference);
         Assert.Equal([0, 0, 0.5, 0.5], current);
     }
@@ -69,7 +69,7 @@ public sealed class BinningTests
     {
         double[] reference = Enumerable.Range(0, 21).Select(i => (double)i).ToArray();
         double[] current = [0, 20];
-        (double[] referenceShares, double[] currentShares) = ColumnDistributions.Numerical(reference, current, fillEmpty: false);
+        (double[] referenceShares, double[] currentShares) = Methods.BinnedShares.Of(Side(reference), Side(current), fillEmpty: false);
         int expectedBins = (int)Math.Ceiling(Math.Log2(23) + 1); // range / (range / (log2(23) + 1))
         Assert.Equal(expectedBins, referenceShares.Length);
         Assert.Equal(1, referenceShares.Sum(), 12);
@@ -80,17 +80,18 @@ public sealed class BinningTests
     [Fact]
     public void Distinct_values_are_counted_across_both_samples()
     {
-        Assert.Equal(4, ColumnDistributions.CountDistinct([1, 1, 2, 5], [2, 3, 5, 5]));
-        Assert.Equal(3, ColumnDistributions.CountDistinct([1, 1, 2, 5]));
-        Assert.Equal(1, ColumnDistributions.CountDistinct([], [7, 7]));
+        Assert.Equal(4, ColumnComparison.DistinctNumbers(Side([1, 1, 2, 5]), Side([2, 3, 5, 5])));
+        Assert.Equal(3, Side([1, 1, 2, 5]).ExactDistinctCount);
+        Assert.Equal(1, ColumnComparison.DistinctNumbers(Side([7]), Side([7, 7])));
     }
 
     [Fact]
     public void Categories_are_the_union_of_both_samples()
     {
-        (long[] reference, long[] current, string[] categories) = ColumnDistributions.CountCategories(["b", "a", "a"], ["c", "a"]);
-        Assert.Equal(["a", "b", "c"], categories);
-        Assert.Equal([2L, 1, 0], reference);
-        Assert.Equal([1L, 0, 1], current);
+        CategoryTable table = CategoryTable.FromLabels(["b", "a", "a"], ["c", "a"]);
+        Assert.Equal([2L, 1, 0], table.Reference);
+        Assert.Equal([1L, 0, 1], table.Current);
     }
+
+    private static NumericalSide Side(double[] values) => NumericalSide.FromValues(values, "x", "reference");
 }

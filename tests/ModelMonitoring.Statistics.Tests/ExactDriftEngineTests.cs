@@ -11,7 +11,7 @@ public sealed class ExactDriftEngineTests
         ColumnDriftResult result = ExactDriftEngine.EvaluateColumn(
             ColumnSample.Numerical("area", values, missingCount: 3), ColumnSample.Numerical("area", values, missingCount: 1));
 
-        Assert.Equal(DriftMethod.KolmogorovSmirnov, result.Method);
+        Assert.Equal(StatTests.KolmogorovSmirnov, result.Method);
         Assert.Equal(1, result.Score);
         Assert.False(result.Drift);
         Assert.Equal(3, result.ReferenceMissing);
@@ -25,7 +25,7 @@ public sealed class ExactDriftEngineTests
             ColumnSample.Categorical("region", ["north", "south", "east", "north"]),
             ColumnSample.Categorical("region", ["north", "south", "east", "west"]));
 
-        Assert.Equal(DriftMethod.ChiSquare, result.Method);
+        Assert.Equal(StatTests.ChiSquare, result.Method);
         Assert.Equal(0, result.Score);
         Assert.True(result.Drift);
     }
@@ -38,8 +38,8 @@ public sealed class ExactDriftEngineTests
         ColumnDriftResult labels = ExactDriftEngine.EvaluateColumn(
             ColumnSample.Categorical("is_new", ["yes", "yes"]), ColumnSample.Categorical("is_new", ["yes"]));
 
-        Assert.Equal((DriftMethod.ZTest, 1.0, false), (numbers.Method, numbers.Score, numbers.Drift));
-        Assert.Equal((DriftMethod.ZTest, 1.0, false), (labels.Method, labels.Score, labels.Drift));
+        Assert.Equal((StatTests.Z, 1.0, false), (numbers.Method, numbers.Score, numbers.Drift));
+        Assert.Equal((StatTests.Z, 1.0, false), (labels.Method, labels.Score, labels.Drift));
     }
 
     [Fact]
@@ -49,10 +49,10 @@ public sealed class ExactDriftEngineTests
         double[] current = Enumerable.Repeat(5.0, 10).Concat(Enumerable.Repeat(6.0, 10)).ToArray();
         ColumnDriftResult result = ExactDriftEngine.EvaluateColumn(
             ColumnSample.Numerical("stable", reference), ColumnSample.Numerical("stable", current),
-            new ColumnDriftSettings(DriftMethod.Wasserstein));
+            new ColumnDriftSettings(StatTests.Wasserstein));
 
         // Distance 0.5 (half the current mass moved by 1), divided by the floor 0.001.
-        Assert.Equal(DriftMethod.Wasserstein, result.Method);
+        Assert.Equal(StatTests.Wasserstein, result.Method);
         Assert.Equal(500, result.Score, 9);
         Assert.True(result.Drift);
     }
@@ -63,8 +63,8 @@ public sealed class ExactDriftEngineTests
         var reference = ColumnSample.Categorical("c", ["a", "a", "b", "b"]);
         var current = ColumnSample.Categorical("c", ["a", "a", "a", "a"]);
 
-        ColumnDriftResult psi = ExactDriftEngine.EvaluateColumn(reference, current, new ColumnDriftSettings(DriftMethod.PopulationStabilityIndex));
-        ColumnDriftResult js = ExactDriftEngine.EvaluateColumn(reference, current, new ColumnDriftSettings(DriftMethod.JensenShannon));
+        ColumnDriftResult psi = ExactDriftEngine.EvaluateColumn(reference, current, new ColumnDriftSettings(StatTests.PopulationStabilityIndex));
+        ColumnDriftResult js = ExactDriftEngine.EvaluateColumn(reference, current, new ColumnDriftSettings(StatTests.JensenShannon));
 
         // PSI: current "b" share 0 becomes 0.0001.
         double expectedPsi = ((0.5 - 1) * Math.Log(0.5 / 1)) + ((0.5 - 0.0001) * Math.Log(0.5 / 0.0001));
@@ -77,14 +77,14 @@ public sealed class ExactDriftEngineTests
     [Fact]
     public void Forced_method_and_threshold_apply_only_where_the_type_allows()
     {
-        var settings = new ColumnDriftSettings(DriftMethod.KolmogorovSmirnov, Threshold: 0.2);
+        var settings = new ColumnDriftSettings(StatTests.KolmogorovSmirnov, Threshold: 0.2);
         ColumnDriftResult numbers = ExactDriftEngine.EvaluateColumn(
             ColumnSample.Numerical("x", [1, 2, 3, 4, 5, 6]), ColumnSample.Numerical("x", [1, 2, 3, 4, 5, 6]), settings);
         ColumnDriftResult labels = ExactDriftEngine.EvaluateColumn(
             ColumnSample.Categorical("y", ["a", "b", "c"]), ColumnSample.Categorical("y", ["a", "b", "c"]), settings);
 
-        Assert.Equal((DriftMethod.KolmogorovSmirnov, 0.2), (numbers.Method, numbers.Threshold));
-        Assert.Equal((DriftMethod.ChiSquare, 0.05), (labels.Method, labels.Threshold));
+        Assert.Equal((StatTests.KolmogorovSmirnov, 0.2), (numbers.Method, numbers.Threshold));
+        Assert.Equal((StatTests.ChiSquare, 0.05), (labels.Method, labels.Threshold));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class ExactDriftEngineTests
         ColumnDriftResult result = ExactDriftEngine.EvaluateColumn(
             ColumnSample.Categorical("y", ["a", "b", "c"]), ColumnSample.Categorical("y", ["a", "b", "c"]),
             new ColumnDriftSettings(Threshold: 0.01));
-        Assert.Equal((DriftMethod.ChiSquare, 0.01), (result.Method, result.Threshold));
+        Assert.Equal((StatTests.ChiSquare, 0.01), (result.Method, result.Threshold));
     }
 
     [Fact]

@@ -31,8 +31,9 @@ public sealed class GoldenDriftTests(ITestOutputHelper output)
     public void Exact_engine_matches_the_golden_case(string caseName)
     {
         GoldenCase golden = GoldenCases.Load(caseName);
-        Assert.True(DriftMethodNames.TryParse(golden.Method, out DriftMethod forced), $"{caseName}: unknown method '{golden.Method}'.");
-        ColumnDriftSettings? settings = forced == DriftMethod.Auto ? null : new ColumnDriftSettings(forced);
+        StatTest? forced = null;
+        Assert.True(golden.Method == "auto" || StatTests.TryGet(golden.Method, out forced), $"{caseName}: unknown method '{golden.Method}'.");
+        ColumnDriftSettings? settings = forced is null ? null : new ColumnDriftSettings(forced);
 
         DatasetDriftResult result = ExactDriftEngine.Evaluate(golden.Reference, golden.Current, _ => settings);
 

@@ -181,6 +181,49 @@ public sealed class WindowTests
         Assert.Equal(1_000, Assert.Single(closed).Rows); // the model's own window saw every row
     }
 
+    [Fact]
+    public void A_window_counts_its_calls_and_the_signals_give_its_error_rate_and_latency()
+    {
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 8 });
+        var model = new TestModel("window-calls");
+        for (int i = 0; i < 8; i++)
+        {
+            if (i % 4 == 0)
+            {
+                model.RecordFailure(new TimeoutException());
+            }
+
+            model.Record(i, "north", 1);
+        }
+
+        test.Runtime.Flush();
+        WindowCalls calls = test.Monitor(model).LastClosedWindow!.Calls;
+        Assert.Equal((8, 2, 0), (calls.Successes, calls.Errors, calls.Canceled));
+        Assert.Equal(0.2, calls.ErrorRate, 12);
+        Assert.Equal(8, calls.SuccessLatencyBuckets.Sum());
+        double p95 = calls.SuccessLatencyQuantile(0.95);
+        Assert.InRange(p95, 0, 10);
+
+        IReadOnlyList<ModelSignal> signals = test.Monitor(model).GetSignals();
+        Assert.Equal(0.2, signals.Single(s => s.Name == ModelSignalNames.ErrorRate).Value, 12);
+        Assert.Equal(p95, signals.Single(s => s.Name == ModelSignalNames.LatencyP95).Value);
+    }
+
+    [Fact]
+    public void Latency_quantiles_interpolate_inside_a_bucket_as_histogram_quantile_does()
+    {
+        var calls = new WindowCalls([0.001, 0.002, 0.004]);
+        for (int i = 0; i < 10; i++)
+        {
+            calls.Count(PredictionOutcome.Success, 0.0015); // all in (0.001, 0.002]
+        }
+
+        Assert.Equal(0.0015, calls.SuccessLatencyQuantile(0.5), 12);
+        Assert.Equal(0.00195, calls.SuccessLatencyQuantile(0.95), 12);
+        calls.Count(PredictionOutcome.Success, 60, calls: 90); // beyond the last boundary
+        Assert.Equal(0.004, calls.SuccessLatencyQuantile(0.95));
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RecordHugeLabel(TestModel model, int i) => model.Record(i, new string((char)('a' + i), 12_500_000), 1);
 

@@ -39,9 +39,15 @@ internal static class BaselineCommand
         };
 
         var inputOptions = new InputOptions();
+        var chunks = new Option<int>("--chunks")
+        {
+            Description = "Also profile this many consecutive chunks of each column, for 'mlmon drift --chunk-thresholds' and the runtime's ChunkThresholds (0 to 1000; 10 is NannyML's default). Default 0: none.",
+            HelpName = "count",
+        };
+
         var command = new Command("baseline", "Write a baseline profile (sketches and counts, not rows) of a reference data file.")
         {
-            input, output, categorical, model, inputOptions.Format, inputOptions.Delimiter,
+            input, output, categorical, model, inputOptions.Format, inputOptions.Delimiter, chunks,
         };
         command.SetAction((parse, cancellationToken) => Cli.GuardAsync(context, () => RunAsync(
             context,
@@ -50,7 +56,8 @@ internal static class BaselineCommand
             DriftCommand.SplitList(parse.GetValue(categorical)),
             parse.GetValue(model),
             InputOptions.Parse(parse.GetValue(inputOptions.Format), parse.GetValue(inputOptions.Delimiter)),
-            cancellationToken)));
+            cancellationToken,
+            parse.GetValue(chunks))));
         return command;
     }
 
@@ -62,8 +69,14 @@ internal static class BaselineCommand
         IReadOnlyList<string> categorical,
         string? model,
         ReadOptions read,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int chunks = 0)
     {
+        if (chunks < 0 || chunks > 1000)
+        {
+            throw new CliInputException($"--chunks: {chunks} is not a chunk count; use 0 to 1000.");
+        }
+
         OutputFile.CheckWritable(output, "--out");
 
         (BaselineProfile profile, Dataset data) = await ProgressSteps.RunAsync(context, async steps =>
@@ -87,7 +100,7 @@ internal static class BaselineCommand
                     int done = 0;
                     Parallel.For(0, samples.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
                     {
-                        features[i] = BaselineProfile.ProfileOf(samples[i]);
+                        features[i] = BaselineProfile.ProfileOf(samples[i], chunks: chunks);
                         profiling?.ReportItem(Interlocked.Increment(ref done), samples.Length, samples[i].Name);
                     });
                     return new BaselineProfile(features, model, data.RowCount, DateTimeOffset.UtcNow);

@@ -18,7 +18,17 @@ internal sealed record DriftOptions(
     string? Output,
     string? InputFormat = null,
     string? Delimiter = null,
-    bool Timings = false);
+    bool Timings = false)
+{
+    /// <summary><c>--min-effect-size</c> entries: a number for every method, or <c>name=number</c> for one.</summary>
+    public IReadOnlyList<string> MinimumEffectSizes { get; init; } = [];
+
+    /// <summary><c>--chunk-thresholds</c>: NannyML-style thresholds from the reference's chunks.</summary>
+    public bool ChunkThresholds { get; init; }
+
+    /// <summary><c>--chunks</c>: how many chunks a CSV reference is cut into for the chunk thresholds.</summary>
+    public int Chunks { get; init; } = ColumnDriftSettings.DefaultChunkCount;
+}
 
 /// <summary>
 /// <c>mlmon drift</c>: compares a current CSV file with a reference (a CSV file, or a baseline profile written by
@@ -55,7 +65,7 @@ internal static class DriftCommand
         };
         var method = new Option<string>("--method", "-m")
         {
-            Description = $"The drift method for every column it applies to ({string.Join(", ", DriftMethodNames.All)}). Default: auto, Evidently's choice per column. ks and wasserstein apply to numerical columns only, chisquare and z to categorical only; other columns keep their default.",
+            Description = "The drift method, by Evidently's stattest name, for every column it applies to; other columns keep their default. Default: auto, Evidently's choice per column. " + MethodList(),
             HelpName = "name",
             DefaultValueFactory = _ => "auto",
         };
@@ -98,10 +108,27 @@ internal static class DriftCommand
         {
             Description = "Write how long each step took (reading, typing, computing, writing) to stderr.",
         };
+        var minimumEffect = new Option<string[]>("--min-effect-size")
+        {
+            Description = "Opt-in: a column whose effect size (KS D, total variation distance, the distance itself... see docs/statistics.md) is below this never drifts, so that large files do not flag differences too small to matter. A number for every method, or name=number for one (repeatable): --min-effect-size 0.05 --min-effect-size wasserstein=0.1.",
+            HelpName = "[name=]value",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var chunkThresholds = new Option<bool>("--chunk-thresholds")
+        {
+            Description = "Opt-in: NannyML-style thresholds. The reference is cut into --chunks chunks (a baseline uses those it stores), each compared with the whole reference; a column drifts when its effect size is above the mean + 3 standard deviations of theirs.",
+        };
+        var chunks = new Option<int>("--chunks")
+        {
+            Description = "How many chunks a CSV reference is cut into for --chunk-thresholds (2 to 1000). Default 10.",
+            HelpName = "count",
+            DefaultValueFactory = _ => ColumnDriftSettings.DefaultChunkCount,
+        };
 
         var command = new Command("drift", "Compare current data with a reference and report drift per column. Exit code: 0 no dataset drift, 1 dataset drift, 2 usage or input error.")
         {
             reference, current, categorical, method, threshold, engine, format, output, input.Format, input.Delimiter, timings,
+            minimumEffect, chunkThresholds, chunks,
         };
 
         command.SetAction((parse, cancellationToken) => Cli.GuardAsync(context, () =>
@@ -117,10 +144,24 @@ internal static class DriftCommand
                 parse.GetValue(output),
                 parse.GetValue(input.Format),
                 parse.GetValue(input.Delimiter),
-                parse.GetValue(timings));
+                parse.GetValue(timings))
+            {
+                MinimumEffectSizes = parse.GetValue(minimumEffect) ?? [],
+                ChunkThresholds = parse.GetValue(chunkThresholds),
+                Chunks = parse.GetValue(chunks),
+            };
             return RunAsync(context, options, cancellationToken);
         }));
         return command;
+    }
+
+    /// <summary>Every method name, grouped by the column types it applies to, for the help text.</summary>
+    internal static string MethodList()
+    {
+        string Names(Func<StatTest, bool> which) => string.Join(", ", StatTests.All.Where(which).Select(t => t.Name));
+        return $"Numerical columns: {Names(t => t.AppliesTo(ColumnType.Numerical) && !t.AppliesTo(ColumnType.Categorical))}. "
+            + $"Categorical columns: {Names(t => t.AppliesTo(ColumnType.Categorical) && !t.AppliesTo(ColumnType.Numerical))}. "
+            + $"Both: {Names(t => t.AppliesTo(ColumnType.Numerical) && t.AppliesTo(ColumnType.Categorical))}.";
     }
 
     /// <summary>Splits <c>--categorical a,b --categorical c</c> into names.</summary>
@@ -280,7 +321,7 @@ internal sealed record DriftPlan(
     string Reference,
     string Current,
     IReadOnlyList<string> Categorical,
-    DriftMethod Method,
+    StatTest? Method,
     double? Threshold,
     bool ReferenceIsBaseline,
     string Format,
@@ -292,17 +333,36 @@ internal sealed record DriftPlan(
     /// <summary>Whether to write the steps' timings to stderr.</summary>
     public bool Timings { get; init; }
 
-    /// <summary>The method's short name (<c>auto</c> when not forced).</summary>
-    public string MethodName => DriftMethodNames.ToName(Method);
+    /// <summary>The method's name (<c>auto</c> when not forced).</summary>
+    public string MethodName => Method?.Name ?? "auto";
+
+    /// <summary>The minimum effect size for every method (<c>--min-effect-size 0.05</c>), or null.</summary>
+    public double? MinimumEffectSize { get; init; }
+
+    /// <summary>The minimum effect size per method (<c>--min-effect-size ks=0.05</c>).</summary>
+    public IReadOnlyDictionary<StatTest, double> MinimumEffectSizes { get; init; } = new Dictionary<StatTest, double>();
+
+    /// <summary>Whether the chunk thresholds decide (<c>--chunk-thresholds</c>).</summary>
+    public bool ChunkThresholds { get; init; }
+
+    /// <summary>How many chunks a CSV reference is cut into (<c>--chunks</c>).</summary>
+    public int Chunks { get; init; } = ColumnDriftSettings.DefaultChunkCount;
 
     /// <summary>Validates the options.</summary>
     /// <exception cref="CliInputException">An option is invalid; the message names it.</exception>
     public static DriftPlan From(DriftOptions options)
     {
-        if (!DriftMethodNames.TryParse(options.Method, out DriftMethod method))
+        StatTest? method = null;
+        if (!string.Equals(options.Method?.Trim(), "auto", StringComparison.OrdinalIgnoreCase) && !StatTests.TryGet(options.Method, out method))
         {
             throw new CliInputException(
-                $"--method: '{options.Method}' is not a drift method; use one of: {string.Join(", ", DriftMethodNames.All)}.");
+                $"--method: '{options.Method}' is not a drift method; use auto or one of: {string.Join(", ", StatTests.Names)}.");
+        }
+
+        (double? everyMethod, Dictionary<StatTest, double> perMethod) = ParseMinimumEffectSizes(options.MinimumEffectSizes);
+        if (options.Chunks < 2 || options.Chunks > 1000)
+        {
+            throw new CliInputException($"--chunks: {options.Chunks} is not a chunk count; use 2 to 1000.");
         }
 
         if (options.Threshold is double t)
@@ -312,10 +372,10 @@ internal sealed record DriftPlan(
                 throw new CliInputException($"--threshold: {t.ToString(CultureInfo.InvariantCulture)} is not a valid threshold; it must be a number greater than 0.");
             }
 
-            if (method != DriftMethod.Auto && DriftThresholds.IsPValue(method) && t >= 1)
+            if (method is { IsPValue: true } && t >= 1)
             {
                 throw new CliInputException(
-                    $"--threshold: {t.ToString(CultureInfo.InvariantCulture)} is not a valid threshold for {DriftMethodNames.ToName(method)}, whose score is a p-value; use a value between 0 and 1 (such as 0.05).");
+                    $"--threshold: {t.ToString(CultureInfo.InvariantCulture)} is not a valid threshold for {method.Name}, whose score is a p-value; use a value between 0 and 1 (such as 0.05).");
             }
         }
 
@@ -344,7 +404,43 @@ internal sealed record DriftPlan(
         {
             Read = read,
             Timings = options.Timings,
+            MinimumEffectSize = everyMethod,
+            MinimumEffectSizes = perMethod,
+            ChunkThresholds = options.ChunkThresholds,
+            Chunks = options.Chunks,
         };
+    }
+
+    // "0.05" for every method, "ks=0.05" for one; a later entry wins.
+    private static (double? EveryMethod, Dictionary<StatTest, double> PerMethod) ParseMinimumEffectSizes(IReadOnlyList<string> entries)
+    {
+        double? everyMethod = null;
+        var perMethod = new Dictionary<StatTest, double>();
+        foreach (string entry in entries.SelectMany(e => e.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            int equals = entry.IndexOf('=', StringComparison.Ordinal);
+            string name = equals < 0 ? string.Empty : entry[..equals].Trim();
+            string number = equals < 0 ? entry : entry[(equals + 1)..].Trim();
+            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value >= 0) || double.IsInfinity(value))
+            {
+                throw new CliInputException($"--min-effect-size: '{entry}' is not a non-negative number or name=number, such as 0.05 or ks=0.05.");
+            }
+
+            if (equals < 0)
+            {
+                everyMethod = value;
+            }
+            else if (StatTests.TryGet(name, out StatTest? test))
+            {
+                perMethod[test] = value;
+            }
+            else
+            {
+                throw new CliInputException($"--min-effect-size: '{name}' is not a drift method; use one of: {string.Join(", ", StatTests.Names)}.");
+            }
+        }
+
+        return (everyMethod, perMethod);
     }
 
     private static string ResolveFormat(string? format, string? output)
@@ -374,16 +470,26 @@ internal sealed record DriftPlan(
     /// </summary>
     public Func<string, ColumnDriftSettings?> SettingsFor(IReadOnlyDictionary<string, ColumnType> types)
     {
+        bool decisions = MinimumEffectSize is not null || MinimumEffectSizes.Count > 0 || ChunkThresholds;
+        ColumnDriftSettings? WithDecisions(ColumnDriftSettings? settings) => !decisions ? settings
+            : (settings ?? new ColumnDriftSettings()) with
+            {
+                MinimumEffectSize = MinimumEffectSize,
+                MinimumEffectSizes = MinimumEffectSizes.Count == 0 ? null : MinimumEffectSizes.ToDictionary(p => p.Key.Name, p => p.Value),
+                ChunkThresholds = ChunkThresholds,
+                ChunkCount = Chunks,
+            };
+
         return name =>
         {
-            if (Method == DriftMethod.Auto)
+            if (Method is null)
             {
-                return Threshold is null ? null : new ColumnDriftSettings(DriftMethod.Auto, Threshold);
+                return WithDecisions(Threshold is null ? null : new ColumnDriftSettings(null, Threshold));
             }
 
-            return types.TryGetValue(name, out ColumnType type) && DriftMethodRegistry.IsApplicable(Method, type)
+            return WithDecisions(types.TryGetValue(name, out ColumnType type) && Method.AppliesTo(type)
                 ? new ColumnDriftSettings(Method, Threshold)
-                : null;
+                : null);
         };
     }
 }

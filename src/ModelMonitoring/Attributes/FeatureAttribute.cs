@@ -82,4 +82,34 @@ public enum DriftMethod
 
     /// <summary>Hellinger distance (drift when &gt;= threshold, default 0.1).</summary>
     Hellinger,
+
+    /// <summary>Evidently's <c>anderson</c>: Anderson-Darling k-sample test; a p-value (drift when p &lt; threshold, default 0.1). Numerical.</summary>
+    AndersonDarling,
+
+    /// <summary>Evidently's <c>cramer_von_mises</c>: two-sample Cramér-von Mises test; a p-value (drift when p &lt;= threshold, default 0.1). Numerical.</summary>
+    CramerVonMises,
+
+    /// <summary>Evidently's <c>ed</c>: energy distance (drift when &gt; threshold, default 0.1). Numerical.</summary>
+    EnergyDistance,
+
+    /// <summary>Evidently's <c>es</c>: Epps-Singleton test; a p-value (drift when p &lt; threshold, default 0.05). Numerical.</summary>
+    EppsSingleton,
+
+    /// <summary>Evidently's <c>fisher_exact</c>: Fisher's exact test on two categories; a p-value (drift when p &lt; threshold, default 0.1). Categorical.</summary>
+    FisherExact,
+
+    /// <summary>Evidently's <c>g_test</c>: G-test; a p-value (drift when p &lt; threshold, default 0.1). Categorical.</summary>
+    GTest,
+
+    /// <summary>Evidently's <c>mannw</c>: Mann-Whitney U test, one-sided as Evidently; a p-value (drift when p &lt; threshold, default 0.05). Numerical.</summary>
+    MannWhitneyU,
+
+    /// <summary>Evidently's <c>t_test</c>: Student's two-sample t test; a p-value (drift when p &lt; threshold, default 0.05). Numerical.</summary>
+    TTest,
+
+    /// <summary>Evidently's <c>TVD</c>: total variation distance with a permutation p-value (drift when p &lt; threshold, default 0.1). Categorical.</summary>
+    TotalVariationDistance,
+
+    /// <summary>Evidently's <c>empirical_mmd</c>: maximum mean discrepancy with a permutation p-value (drift when p &lt; threshold, default 0.1). Numerical.</summary>
+    EmpiricalMmd,
 }

@@ -26,4 +26,10 @@ public sealed class MonitoredModelAttribute : Attribute
 
     /// <summary>The model's version; exported as the <c>model_version</c> tag.</summary>
     public string? Version { get; set; }
+
+    /// <summary>
+    /// When the model was trained: an ISO 8601 date or date and time, for example <c>"2026-11-20"</c> or
+    /// <c>"2026-11-20T14:00:00Z"</c>. Reported by <c>/health</c> next to the model's windows and drift.
+    /// </summary>
+    public string? TrainedAt { get; set; }
 }

@@ -27,11 +27,9 @@ internal static class DriftEvaluation
             }
 
             FeatureDescriptor descriptor = feature.Descriptor;
-            var settings = new ColumnDriftSettings(
-                descriptor.DriftMethod != DriftMethod.Auto ? descriptor.DriftMethod : options.DriftMethod,
-                !double.IsNaN(descriptor.DriftThreshold) ? descriptor.DriftThreshold : options.DriftThreshold);
             try
             {
+                ColumnDriftSettings settings = SettingsFor(descriptor, options);
                 ColumnDriftResult result = SketchDriftEngine.EvaluateColumn(baseline, current, settings);
                 (feature.IsPrediction ? predictions : inputs).Add(result);
             }
@@ -53,4 +51,45 @@ internal static class DriftEvaluation
             Segment = window.Segment,
         };
     }
+
+    /// <summary>
+    /// A feature's settings: its own method and threshold (<c>[Feature]</c>), else the options'; the options' minimum
+    /// effect sizes (for every method, and per method) and chunk thresholds.
+    /// </summary>
+    internal static ColumnDriftSettings SettingsFor(FeatureDescriptor descriptor, ModelMonitoringOptions options)
+    {
+        StatTest? method = ToStatTest(descriptor.DriftMethod != DriftMethod.Auto ? descriptor.DriftMethod : options.DriftMethod);
+        double? threshold = !double.IsNaN(descriptor.DriftThreshold) ? descriptor.DriftThreshold : options.DriftThreshold;
+        return new ColumnDriftSettings(method, threshold)
+        {
+            MinimumEffectSize = options.MinimumEffectSize,
+            MinimumEffectSizes = options.MinimumEffectSizes.Count == 0 ? null : options.MinimumEffectSizes,
+            ChunkThresholds = options.ChunkThresholds,
+        };
+    }
+
+    /// <summary>The library's method for an attribute value; null for <see cref="DriftMethod.Auto"/>.</summary>
+    internal static StatTest? ToStatTest(DriftMethod method) => method switch
+    {
+        DriftMethod.Auto => null,
+        DriftMethod.KolmogorovSmirnov => StatTests.KolmogorovSmirnov,
+        DriftMethod.ChiSquare => StatTests.ChiSquare,
+        DriftMethod.ZTest => StatTests.Z,
+        DriftMethod.Wasserstein => StatTests.Wasserstein,
+        DriftMethod.JensenShannon => StatTests.JensenShannon,
+        DriftMethod.PopulationStabilityIndex => StatTests.PopulationStabilityIndex,
+        DriftMethod.KullbackLeibler => StatTests.KullbackLeibler,
+        DriftMethod.Hellinger => StatTests.Hellinger,
+        DriftMethod.AndersonDarling => StatTests.AndersonDarling,
+        DriftMethod.CramerVonMises => StatTests.CramerVonMises,
+        DriftMethod.EnergyDistance => StatTests.EnergyDistance,
+        DriftMethod.EppsSingleton => StatTests.EppsSingleton,
+        DriftMethod.FisherExact => StatTests.FisherExact,
+        DriftMethod.GTest => StatTests.GTest,
+        DriftMethod.MannWhitneyU => StatTests.MannWhitneyU,
+        DriftMethod.TTest => StatTests.TTest,
+        DriftMethod.TotalVariationDistance => StatTests.TotalVariationDistance,
+        DriftMethod.EmpiricalMmd => StatTests.EmpiricalMmd,
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown drift method."),
+    };
 }

@@ -22,6 +22,7 @@ internal sealed class FeatureWindow
         Size = size;
         Start = start;
         Reference = reference;
+        Calls = new WindowCalls(options.EffectiveDurationBuckets);
         _features = new FeatureAccumulator[features.Count];
         for (int i = 0; i < features.Count; i++)
         {
@@ -45,6 +46,9 @@ internal sealed class FeatureWindow
     public bool IsFull => Rows >= Size;
 
     public IReadOnlyList<FeatureAccumulator> Features => _features;
+
+    /// <summary>The window's calls by outcome, and the latency of its successes.</summary>
+    public WindowCalls Calls { get; }
 
     /// <summary>Adds accumulators for features a model gained (a type registered later under the same name).</summary>
     public void EnsureFeatures(IReadOnlyList<ModelFeature> features)
@@ -85,7 +89,7 @@ internal sealed class FeatureWindow
     }
 
     public FeatureWindowSnapshot Snapshot(string model, string segment, DateTimeOffset now) =>
-        new(model, Start, now, Rows, _features.Select(f => f.Snapshot()).ToArray()) { Segment = segment };
+        new(model, Start, now, Rows, _features.Select(f => f.Snapshot()).ToArray()) { Segment = segment, Calls = Calls.Copy() };
 
     /// <summary>Closes the window: its statistics become a snapshot that takes its profiles along (no copy).</summary>
     public FeatureWindowSnapshot Close(string model, string segment, DateTimeOffset now)

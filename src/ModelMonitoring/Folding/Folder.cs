@@ -35,7 +35,7 @@ internal sealed class Folder : IDisposable
     private double _sampleCredit;
     private DateTimeOffset _anchorUtc;
     private long _anchorTicks;
-    private long _lastDroppedLog = long.MinValue;
+    private long _lastDroppedLog = -60_000; // TickCount64 starts near 0: the first drop is logged at once
     private int _paused;
 
     public Folder(ModelMonitoringRuntime runtime, IReadOnlyList<IPredictionRowConsumer> consumers)
@@ -489,8 +489,10 @@ internal sealed class Folder : IDisposable
             ref RowSlot slot = ref recorder.Slots[index];
             if ((slot.Flags & RowSlot.HasCall) != 0)
             {
+                double seconds = (double)slot.ElapsedTicks / Stopwatch.Frequency;
                 recorder.CountOutcome(slot.Outcome);
-                _runtime.Instruments.RecordCall(recorder, slot.Outcome, (double)slot.ElapsedTicks / Stopwatch.Frequency, slot.ExceptionType);
+                _runtime.Instruments.RecordCall(recorder, slot.Outcome, seconds, slot.ExceptionType);
+                CountCall(model, slot.Segment, slot.Outcome, seconds);
             }
 
             DateTimeOffset timestamp = _anchorUtc - _runtime.TimeProvider.GetElapsedTime(slot.Timestamp, _anchorTicks);
@@ -530,6 +532,23 @@ internal sealed class Folder : IDisposable
         }
     }
 
+    /// <summary>Counts a call in the model's window and its segment's (calls are counted whatever their outcome).</summary>
+    private void CountCall(ModelMonitor model, string? segment, PredictionOutcome outcome, double seconds)
+    {
+        model.Windows.Model.Window!.Calls.Count(outcome, seconds);
+        if (segment is not null)
+        {
+            EnsureWindow(model, SegmentState(model, segment), _anchorUtc).Calls.Count(outcome, seconds);
+        }
+    }
+
+    private WindowState SegmentState(ModelMonitor model, string segment)
+    {
+        ModelMonitoringOptions options = _runtime.OptionsSnapshot;
+        string key = segment.Length > options.MaxCategoryLength ? segment[..options.MaxCategoryLength] : segment;
+        return model.Windows.ForSegment(key, options.MaxSegments, value => new WindowState(new string(value.AsSpan())));
+    }
+
     private void AddToWindows(ModelMonitor model, MethodRecorder recorder, int index, string? segment, DateTimeOffset timestamp)
     {
         ModelFeature[] features = model.FeatureStates;
@@ -537,9 +556,7 @@ internal sealed class Folder : IDisposable
         WindowState? segmentState = null;
         if (segment is not null)
         {
-            int maxSegments = _runtime.OptionsSnapshot.MaxSegments;
-            string key = segment.Length > _runtime.OptionsSnapshot.MaxCategoryLength ? segment[.._runtime.OptionsSnapshot.MaxCategoryLength] : segment;
-            segmentState = model.Windows.ForSegment(key, maxSegments, value => new WindowState(new string(value.AsSpan())));
+            segmentState = SegmentState(model, segment);
             EnsureWindow(model, segmentState, timestamp).EnsureFeatures(features);
         }
 
@@ -599,6 +616,7 @@ internal sealed class Folder : IDisposable
             {
                 any = true;
                 recorder.CountOutcome(outcome, count);
+                recorder.Model.Windows.Model.Window?.Calls.Count(outcome, seconds, count);
                 for (long i = 0; i < count; i++)
                 {
                     _runtime.Instruments.RecordCall(recorder, outcome, seconds, exceptionType: null);

@@ -33,4 +33,26 @@ public static class FeatureValues
 
     /// <summary><see cref="Redacted"/> when the value is present, <see langword="null"/> when missing.</summary>
     public static string? Presence<T>(T value) => value is null ? null : Redacted;
+
+    /// <summary>
+    /// A present [Sensitive] value as the current runtime keeps it: <see cref="Redacted"/>, or, when the runtime's
+    /// inference capture hashes sensitive features (<see cref="SensitiveCapture.Hash"/>), <c>hmac:</c> and the keyed
+    /// hash of the value; <see langword="null"/> when missing. The value itself is never kept.
+    /// </summary>
+    public static string? Protect<T>(T value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ModelMonitoringRuntime.Current.SensitiveHasher is { } hasher ? hasher.Hash(value) : Redacted;
+        }
+        catch (Exception)
+        {
+            return Redacted; // never the value, never a throw
+        }
+    }
 }

@@ -27,9 +27,10 @@ public sealed class ModelDescriptor
 {
     /// <summary>Creates a descriptor. Called by generated code.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public ModelDescriptor(string name, string? version, string? owner, string? squad, string typeName, MethodDescriptor[] methods)
+    public ModelDescriptor(string name, string? version, string? owner, string? squad, string typeName, MethodDescriptor[] methods, string? trainedAt = null)
     {
         Name = name;
+        TrainedAt = trainedAt;
         Version = version;
         Owner = owner;
         Squad = squad;
@@ -48,6 +49,12 @@ public sealed class ModelDescriptor
 
     /// <summary>The team responsible for the model.</summary>
     public string? Squad { get; }
+
+    /// <summary>
+    /// When the model was trained, as written in <c>[MonitoredModel(TrainedAt = "...")]</c> (an ISO 8601 date or time,
+    /// for example <c>2026-11-20</c>); <see langword="null"/> when not set. Shown by <c>/health</c>.
+    /// </summary>
+    public string? TrainedAt { get; }
 
     /// <summary>The model's CLR type, as a metadata name.</summary>
     public string TypeName { get; }

@@ -229,7 +229,7 @@ public sealed class BinnedWindowTests
 
         double exactW = WassersteinDistance.Distance(
             referenceDistribution.Values, Doubles(referenceDistribution.Weights), exactWindow.Values, Doubles(exactWindow.Weights));
-        double binnedW = SketchDriftEngine.EvaluateColumn(reference, window, new ColumnDriftSettings(DriftMethod.Wasserstein)).Score
+        double binnedW = SketchDriftEngine.EvaluateColumn(reference, window, new ColumnDriftSettings(StatTests.Wasserstein)).Score
             * Math.Max(reference.StandardDeviation, WassersteinDistance.MinimumNorm);
         double bound = largestShare * (values.Max() - values.Min());
         Assert.True(Math.Abs(binnedW - exactW) <= bound, $"Wasserstein {binnedW} vs {exactW}, bound {bound}");
@@ -244,7 +244,7 @@ public sealed class BinnedWindowTests
         {
             FeatureProfile reference = Fill(FeatureProfile.Numerical("x"), Normal(random, 30_000, 0, 1));
             FeatureProfile window = Fill(FeatureProfile.CreateWindowProfile(reference), Normal(random, 8_000, shift, scale));
-            var settings = new ColumnDriftSettings(DriftMethod.Wasserstein);
+            var settings = new ColumnDriftSettings(StatTests.Wasserstein);
             double onGrid = SketchDriftEngine.EvaluateColumn(reference, window, settings).Score;
             double byValues = SketchDriftEngine.EvaluateColumn(reference.Clone(), window, settings).Score;
             Assert.Equal(byValues, onGrid, byValues * 1e-9);

@@ -41,7 +41,7 @@ public sealed class FeatureProfileTests
         profile.Add(99);
         Assert.False(profile.HasExactValueCounts);
         Assert.Null(profile.GetValueCounts());
-        Assert.True(profile.DistinctCount > ColumnDistributions.MaxDistinctValuesCompared);
+        Assert.True(profile.DistinctCount > Methods.BinnedShares.MaxDistinctValuesCompared);
     }
 
     [Fact]

@@ -66,12 +66,17 @@ internal static class GoldenDriftCases
         return columns;
     }
 
-    public static (DriftMethod Method, JsonElement Root) ReadExpected(string caseDirectory)
+    public static (StatTest? Method, JsonElement Root) ReadExpected(string caseDirectory)
     {
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(caseDirectory, "expected.json")));
         JsonElement root = document.RootElement.Clone();
         string methodName = root.GetProperty("method").GetString()!;
-        Assert.True(DriftMethodNames.TryParse(methodName, out DriftMethod method), methodName);
+        if (methodName == "auto")
+        {
+            return (null, root);
+        }
+
+        Assert.True(StatTests.TryGet(methodName, out StatTest? method), methodName);
         return (method, root);
     }
 }

@@ -56,10 +56,10 @@ public sealed class SketchDriftEngineGoldenTests(ITestOutputHelper output)
         foreach (string caseDirectory in GoldenDriftCases.CaseDirectories())
         {
             string caseName = Path.GetFileName(caseDirectory);
-            (DriftMethod forced, JsonElement expected) = GoldenDriftCases.ReadExpected(caseDirectory);
+            (StatTest? forced, JsonElement expected) = GoldenDriftCases.ReadExpected(caseDirectory);
             IReadOnlyList<ColumnSample> reference = GoldenDriftCases.ReadColumns(Path.Combine(caseDirectory, "reference.csv"));
             IReadOnlyList<ColumnSample> current = GoldenDriftCases.ReadColumns(Path.Combine(caseDirectory, "current.csv"));
-            ColumnDriftSettings? settings = forced == DriftMethod.Auto ? null : new ColumnDriftSettings(forced);
+            ColumnDriftSettings? settings = forced is null ? null : new ColumnDriftSettings(forced);
 
             BaselineProfile baseline = BaselineProfile.Build(reference, caseName);
             BaselineProfile window = binnedWindows ? BinnedWindow(baseline, current) : BaselineProfile.Build(current, caseName);
@@ -81,7 +81,7 @@ public sealed class SketchDriftEngineGoldenTests(ITestOutputHelper output)
 
                 double error;
                 string metric;
-                if (s.Method == DriftMethod.KolmogorovSmirnov)
+                if (s.Method == StatTests.KolmogorovSmirnov)
                 {
                     metric = "ks statistic (absolute)";
                     double[] r = reference.Single(c => c.Name == s.Name).Numbers.Order().ToArray();
@@ -95,7 +95,7 @@ public sealed class SketchDriftEngineGoldenTests(ITestOutputHelper output)
                         failures.Add($"{where}: KS statistic {sketchD} vs exact {exactD}");
                     }
                 }
-                else if (DriftThresholds.IsPValue(s.Method))
+                else if (s.Method.IsPValue)
                 {
                     metric = $"{s.MethodName} p-value (absolute)";
                     error = Math.Abs(s.Score - e.Score);
@@ -105,8 +105,8 @@ public sealed class SketchDriftEngineGoldenTests(ITestOutputHelper output)
                     metric = $"{s.MethodName} (relative)";
                     error = Math.Abs(s.Score - e.Score) / Math.Max(Math.Abs(e.Score), 1e-12);
                     if (error > RelativeTolerance
-                        && (s.Method is DriftMethod.Wasserstein or DriftMethod.PopulationStabilityIndex or DriftMethod.JensenShannon
-                            || (requireKl && s.Method == DriftMethod.KullbackLeibler)))
+                        && (s.Method == StatTests.Wasserstein || s.Method == StatTests.PopulationStabilityIndex || s.Method == StatTests.JensenShannon
+                            || (requireKl && s.Method == StatTests.KullbackLeibler)))
                     {
                         failures.Add($"{where}: {s.MethodName} {s.Score} vs exact {e.Score} ({error:P2})");
                     }
