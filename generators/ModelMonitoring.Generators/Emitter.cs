@@ -397,6 +397,7 @@ namespace ModelMonitoring.Generators
             w.Line("owner: " + Literal(model.Owner) + ",");
             w.Line("squad: " + Literal(model.Squad) + ",");
             w.Line("typeName: " + Literal(model.Type.MetadataName) + ",");
+            w.Line("trainedAt: " + Literal(model.TrainedAt) + ",");
             w.Line("methods: new Runtime.MethodDescriptor[]");
             w.Line("{");
             w.Indent();
@@ -1092,7 +1093,7 @@ namespace ModelMonitoring.Generators
         private static string SetMissing(FeatureSpec feature) => Set(feature, feature.Storage == ValueStorage.Number ? "double.NaN" : "null");
 
         private static string FeatureComment(FeatureSpec feature)
-            => feature.Name + (feature.IsSensitive ? " ([Sensitive]: presence only)" : string.Empty);
+            => feature.Name + (feature.IsSensitive ? " ([Sensitive]: never the value)" : string.Empty);
 
         private static string InputAccess(FeatureSpec feature, string item) => feature.Origin switch
         {
@@ -1127,7 +1128,8 @@ namespace ModelMonitoring.Generators
                 case ValueConversion.String:
                     return access;
                 case ValueConversion.Presence:
-                    return FeatureValues + ".Presence(" + access + ")";
+                    // [redacted] or null, or a keyed hash where the runtime's inference capture hashes: never the value.
+                    return FeatureValues + ".Protect(" + access + ")";
                 default:
                     return FeatureValues + ".ToLabel(" + access + ")"; // bool, char
             }

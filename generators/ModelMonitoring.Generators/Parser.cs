@@ -64,6 +64,7 @@ namespace ModelMonitoring.Generators
                 Symbols.NamedString(attribute, "Owner"),
                 Symbols.NamedString(attribute, "Squad"),
                 Symbols.NamedString(attribute, "Version"),
+                Symbols.NamedString(attribute, "TrainedAt"),
                 typeSpec,
                 EquatableArray<MethodSpec>.Empty);
             return new TrackedMethod(typeSpec.MetadataName, model, methodSpec);

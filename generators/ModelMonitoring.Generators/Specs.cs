@@ -10,6 +10,7 @@ namespace ModelMonitoring.Generators
         string? Owner,
         string? Squad,
         string? Version,
+        string? TrainedAt,
         TypeSpec Type,
         EquatableArray<MethodSpec> Methods);
 
@@ -133,6 +134,16 @@ namespace ModelMonitoring.Generators
         PopulationStabilityIndex,
         KullbackLeibler,
         Hellinger,
+        AndersonDarling,
+        CramerVonMises,
+        EnergyDistance,
+        EppsSingleton,
+        FisherExact,
+        GTest,
+        MannWhitneyU,
+        TTest,
+        TotalVariationDistance,
+        EmpiricalMmd,
     }
 
     /// <summary>How a call site reaches a tracked method.</summary>

@@ -180,7 +180,7 @@ public sealed class ParserTests
             """, "Fraud", "Score");
         var methods = score.ContainingType.GetMembers().OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary).ToList();
         TypeSpec type = new("global::Fraud", "Fraud", null, EquatableArray<ContainingTypeSpec>.Empty, EquatableArray<string>.Empty, EquatableArray<string>.Empty, false, false, 1);
-        var model = new ModelSpec("fraud", null, null, null, type, EquatableArray<MethodSpec>.Empty);
+        var model = new ModelSpec("fraud", null, null, null, null, type, EquatableArray<MethodSpec>.Empty);
         var tracked = methods.Select(m => new Parser.TrackedMethod("Fraud", model, Parser.ParseMethod(m, FeatureRules.Capture(m), true)));
 
         ModelSpec grouped = Assert.Single(Parser.GroupByModel(tracked));
@@ -195,7 +195,7 @@ public sealed class ParserTests
     public void Helper_names_of_types_that_read_alike_are_told_apart_by_a_hash_and_ignore_case()
     {
         static ModelSpec Model(string metadataName) => new(
-            "m", null, null, null,
+            "m", null, null, null, null,
             new TypeSpec("global::" + metadataName, metadataName, null, EquatableArray<ContainingTypeSpec>.Empty, EquatableArray<string>.Empty, EquatableArray<string>.Empty, false, false, 1),
             EquatableArray<MethodSpec>.Empty);
 

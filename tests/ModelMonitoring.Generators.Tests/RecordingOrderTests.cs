@@ -109,6 +109,67 @@ public sealed class RecordingOrderTests
         Assert.Equal(1, runtime.For("order-mutating").GetPredictionCounts().Errors);
     }
 
+    [Fact]
+    public void A_sensitive_value_is_read_through_Protect_so_a_hashing_runtime_keeps_only_its_keyed_hash()
+    {
+        Assembly assembly = GeneratorHarness.CompileAndLoad(Usings + """
+            namespace App;
+            public sealed record Request(double Area, [property: Sensitive] string Email);
+            [MonitoredModel("order-sensitive")]
+            public sealed class Model { [DriftTracked] public double Predict(Request request) => request.Area; }
+            public static class Caller { public static double Run() => new Model().Predict(new Request(1, "jane.doe@example.com")); }
+            """);
+        var labels = new ConcurrentQueue<string?>();
+        string directory = Path.Combine(Path.GetTempPath(), "mmon-order-" + Guid.NewGuid().ToString("N"));
+        using var cleanup = new DeleteOnDispose(directory);
+        using var capture = new InferenceCapture(new InferenceCaptureOptions
+        {
+            Enabled = true,
+            Directory = directory,
+            Sensitive = SensitiveCapture.Hash,
+            HashKey = "a-secret-key-of-32-characters-ok",
+            Models = ["order-sensitive"],
+        });
+        using var runtime = new ModelMonitoringRuntime(rowConsumers: [capture, new LabelRecorder("order-sensitive", "email", labels)]);
+        using (runtime.BeginScope())
+        {
+            GeneratorHarness.Invoke(assembly, "App.Caller", "Run");
+        }
+
+        runtime.Flush();
+        string? label = Assert.Single(labels);
+        Assert.StartsWith("hmac:", label, StringComparison.Ordinal);
+        Assert.DoesNotContain("jane", label, StringComparison.Ordinal);
+    }
+
+    private sealed class DeleteOnDispose(string directory) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
+        }
+    }
+
+    private sealed class LabelRecorder(string model, string feature, ConcurrentQueue<string?> labels) : IPredictionRowConsumer
+    {
+        public void OnRow(in PredictionRow row)
+        {
+            for (int i = 0; i < row.Features.Count; i++)
+            {
+                if (row.Model.Name == model && row.Features[i].Name == feature && row.TryGetLabel(i, out string? value))
+                {
+                    labels.Enqueue(value);
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1.0)]
     [InlineData(-1.0)]

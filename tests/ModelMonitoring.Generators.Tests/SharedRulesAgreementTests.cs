@@ -57,7 +57,7 @@ public sealed class SharedRulesAgreementTests
     }
 
     private static ModelSpec ModelOf() => new(
-        "model", null, null, null,
+        "model", null, null, null, null,
         new TypeSpec("global::M", "M", null, EquatableArray<ContainingTypeSpec>.Empty, EquatableArray<string>.Empty, EquatableArray<string>.Empty, false, false, 1),
         EquatableArray<MethodSpec>.Empty);
 }

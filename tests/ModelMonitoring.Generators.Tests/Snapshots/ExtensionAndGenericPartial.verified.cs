@@ -87,6 +87,7 @@ namespace ModelMonitoring.Generated
             owner: null,
             squad: null,
             typeName: "Text.SentimentExtensions",
+            trainedAt: null,
             methods: new Runtime.MethodDescriptor[]
             {
                 new Runtime.MethodDescriptor(

@@ -50,6 +50,7 @@ namespace ModelMonitoring.Generated
             owner: null,
             squad: null,
             typeName: "Types.SensorModel",
+            trainedAt: null,
             methods: new Runtime.MethodDescriptor[]
             {
                 new Runtime.MethodDescriptor(

@@ -50,6 +50,7 @@ namespace ModelMonitoring.Generated
             owner: "Juan Manoel",
             squad: "mlops",
             typeName: "Shop.PricingModel",
+            trainedAt: null,
             methods: new Runtime.MethodDescriptor[]
             {
                 new Runtime.MethodDescriptor(
@@ -154,7 +155,7 @@ namespace ModelMonitoring.Generated
                 monitoringCall.Label0 = global::ModelMonitoring.Generated.Shop_PricingModel_Monitoring.LabelOfRegion(request?.Region); // region
                 monitoringCall.Label1 = global::ModelMonitoring.Runtime.FeatureValues.ToLabel(request?.IsNew); // is_new
                 monitoringCall.Label2 =
-                    global::ModelMonitoring.Runtime.FeatureValues.Presence(request?.CustomerEmail); // customer_email ([Sensitive]: presence only)
+                    global::ModelMonitoring.Runtime.FeatureValues.Protect(request?.CustomerEmail); // customer_email ([Sensitive]: never the value)
                 monitoringCall.IsCaptured = true;
             }
             catch (global::System.Exception monitoringException)
@@ -173,7 +174,7 @@ namespace ModelMonitoring.Generated
                 row.SetNumber(1, call.Number1); // rooms
                 row.SetLabel(0, call.Label0); // region
                 row.SetLabel(1, call.Label1); // is_new
-                row.SetLabel(2, call.Label2); // customer_email ([Sensitive]: presence only)
+                row.SetLabel(2, call.Label2); // customer_email ([Sensitive]: never the value)
                 try
                 {
                     row.SetNumber(2, (double?)(result?.Price) ?? double.NaN); // prediction.price
@@ -203,7 +204,7 @@ namespace ModelMonitoring.Generated
                 row.SetNumber(1, call.Number1); // rooms
                 row.SetLabel(0, call.Label0); // region
                 row.SetLabel(1, call.Label1); // is_new
-                row.SetLabel(2, call.Label2); // customer_email ([Sensitive]: presence only)
+                row.SetLabel(2, call.Label2); // customer_email ([Sensitive]: never the value)
                 row.SetNumber(2, double.NaN); // prediction.price
                 row.SetNumber(3, double.NaN); // prediction.confidence
             }

@@ -92,6 +92,7 @@ namespace ModelMonitoring.Generated
             owner: null,
             squad: null,
             typeName: "Shop.PricingModel",
+            trainedAt: null,
             methods: new Runtime.MethodDescriptor[]
             {
                 new Runtime.MethodDescriptor(

@@ -56,6 +56,7 @@ namespace ModelMonitoring.Generated
             owner: null,
             squad: null,
             typeName: "Library.CreditModel",
+            trainedAt: null,
             methods: new Runtime.MethodDescriptor[]
             {
                 new Runtime.MethodDescriptor(

@@ -50,6 +50,7 @@ namespace ModelMonitoring.Generated
             owner: null,
             squad: null,
             typeName: "Risk.RiskScorer",
+            trainedAt: null,
             methods: new Runtime.MethodDescriptor[]
             {
                 new Runtime.MethodDescriptor(

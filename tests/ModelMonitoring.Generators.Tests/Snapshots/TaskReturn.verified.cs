@@ -22,6 +22,7 @@ namespace ModelMonitoring.Generated
             owner: null,
             squad: null,
             typeName: "Fraud.FraudModel",
+            trainedAt: null,
             methods: new Runtime.MethodDescriptor[]
             {
                 new Runtime.MethodDescriptor(
