@@ -449,7 +449,9 @@ namespace ModelMonitoring.Generators
                 feature.DriftThreshold,
                 isEnum ? valueType.ToDisplayString(NonNullableTypeFormat) : null,
                 isEnum ? EnumMembers(valueType) : EquatableArray<string>.Empty,
-                feature.IsSegment);
+                feature.IsSegment,
+                feature.IsPredictionScore,
+                feature.PositiveLabel);
         }
 
         private static ParameterSpec ParseParameter(IParameterSymbol parameter, bool captured) => new(

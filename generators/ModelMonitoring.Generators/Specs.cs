@@ -125,7 +125,9 @@ namespace ModelMonitoring.Generators
         double DriftThreshold,
         string? EnumType,                            // fully qualified enum type, for the generated label table
         EquatableArray<string> EnumMembers,
-        bool IsSegment = false)                      // [Segment]: also the row's segment
+        bool IsSegment = false,                      // [Segment]: also the row's segment
+        bool IsPredictionScore = false,              // [PredictionScore]: the probability of the positive label
+        string? PositiveLabel = null)
     {
         public bool IsPrediction => Origin >= ValueOrigin.Result;
     }

@@ -175,7 +175,8 @@ internal sealed class CapturedValue
         ValueConversion conversion,
         AttributeData? featureAttribute,
         bool isSensitive,
-        bool isSegment = false)
+        bool isSegment = false,
+        AttributeData? scoreAttribute = null)
     {
         Name = name;
         DefaultName = defaultName;
@@ -190,6 +191,7 @@ internal sealed class CapturedValue
         FeatureAttribute = featureAttribute;
         IsSensitive = isSensitive;
         IsSegment = isSegment;
+        ScoreAttribute = scoreAttribute;
     }
 
     /// <summary>The feature's name: <c>[Feature(Name = ...)]</c>, else the member in snake_case, prefixed when needed.</summary>
@@ -225,7 +227,17 @@ internal sealed class CapturedValue
     public bool IsPrediction => Origin >= ValueOrigin.Result;
 
     /// <summary><c>[Segment]</c>: the value is also the row's segment (inputs of a single call only).</summary>
-    public bool IsSegment { get; }
+    public bool IsSegment { get; private set; }
+
+    /// <summary><c>[PredictionScore]</c> on a numerical property of the prediction: the probability of the positive label.</summary>
+    public AttributeData? ScoreAttribute { get; }
+
+    public bool IsPredictionScore => ScoreAttribute is not null;
+
+    /// <summary><c>[PredictionScore(PositiveLabel = ...)]</c>, or null.</summary>
+    public string? PositiveLabel => Symbols.NamedString(ScoreAttribute, "PositiveLabel");
+
+    internal void NotSegment() => IsSegment = false;
 
     public bool HasExplicitName => Symbols.NamedString(FeatureAttribute, "Name") is not null;
 
@@ -462,6 +474,11 @@ internal static class FeatureRules
 
         TellApart(inputs);
         var keptInputs = RemoveDuplicates(inputs, skipped, taken: null);
+        foreach (var later in keptInputs.Where(f => f.IsSegment).Skip(1))
+        {
+            later.NotSegment(); // one segment per row: the first [Segment] input
+        }
+
         var keptPredictions = RemoveDuplicates(predictions, skipped, taken: keptInputs);
         return new CapturePlan(
             method,
@@ -801,7 +818,10 @@ internal static class FeatureRules
         // The segment of a single call's row; a [Sensitive] value never becomes a segment (segments are exported).
         var segment = !sensitive && origin is ValueOrigin.Parameter or ValueOrigin.ParameterProperty
             && attributesFrom is not null && Symbols.HasOnMember(attributesFrom, Symbols.SegmentAttribute);
-        return new CapturedValue(name, name, member, parameter, type, origin, kind, storage, conversion, feature, sensitive, segment);
+        var score = origin is ValueOrigin.ResultProperty or ValueOrigin.ResultItemProperty && kind == ValueKind.Numerical && attributesFrom is not null
+            ? Symbols.FindOnMember(attributesFrom, Symbols.PredictionScoreAttribute)
+            : null;
+        return new CapturedValue(name, name, member, parameter, type, origin, kind, storage, conversion, feature, sensitive, segment, score);
     }
 
     /// <summary>Properties of two parameters that share a default name are prefixed with their parameter (<c>user.id</c>).</summary>
