@@ -209,6 +209,11 @@ public sealed class QualityMonitorTests
         Assert.All(outliers, r => Assert.DoesNotContain("1234", r.Message, StringComparison.Ordinal));
         Assert.All(outliers, r => Assert.DoesNotContain("someone@example.com", r.Message, StringComparison.Ordinal));
         Assert.Contains("furthest feature", outliers[0].Message, StringComparison.Ordinal);
+
+        // And one summary per window, as the window's own log has.
+        FakeLogRecord summary = Assert.Single(logs.GetSnapshot(), r => r.Message.StartsWith($"Quality of model {model.Name}'s window", StringComparison.Ordinal));
+        Assert.Contains("500 outliers in 500 rows", summary.Message, StringComparison.Ordinal);
+        Assert.Contains("x 100.0% out of range", summary.Message.Replace("\u00a0", string.Empty, StringComparison.Ordinal).Replace(" %", "%", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]

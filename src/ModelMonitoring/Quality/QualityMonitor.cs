@@ -202,6 +202,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
         if (key.Segment.Length == 0)
         {
             model.PublishQuality(quality);
+            LogSummary(model, quality);
 
             // The first window fits the forest when the baseline brought none.
             if (state.Forest is null)
@@ -247,6 +248,42 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
             OutlierDetected(logger, model.Name, segment ?? string.Empty, score, threshold, feature, furthest);
         }
     }
+
+    private void LogSummary(ModelMonitor model, WindowQuality quality)
+    {
+        ILogger logger = _runtime.Logger;
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var issues = new List<string>();
+        foreach (FeatureQuality feature in quality.Features)
+        {
+            Add(feature.MissingRatio, "missing");
+            Add(feature.OutOfRangeRatio, "out of range");
+            Add(feature.UnseenCategoryRatio, "unseen");
+
+            void Add(double ratio, string what)
+            {
+                if (ratio > 0)
+                {
+                    issues.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{feature.Name} {ratio:P1} {what}"));
+                }
+            }
+        }
+
+        string outliers = quality.ScoredRows > 0
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{quality.Outliers} outliers in {quality.ScoredRows} rows")
+            : "no outlier reference yet";
+        using (logger.BeginScope(model.LogScope))
+        {
+            QualitySummary(logger, model.Name, quality.Rows, quality.ReferenceSource, outliers, issues.Count == 0 ? "no missing, out-of-range or unseen values" : string.Join("; ", issues));
+        }
+    }
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Quality of model {Model}'s window of {Rows} rows against its reference ({ReferenceSource}): {Outliers}; {Issues}")]
+    private static partial void QualitySummary(ILogger logger, string model, long rows, string referenceSource, string outliers, string issues);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Outlier in model {Model}{Segment}: isolation forest score {Score:F3} above {Threshold:F3}; furthest feature {Feature} (robust z {RobustZ:F1})")]
     private static partial void OutlierDetected(ILogger logger, string model, string segment, double score, double threshold, string feature, double robustZ);
