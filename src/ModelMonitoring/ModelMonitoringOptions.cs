@@ -102,6 +102,13 @@ public sealed class ModelMonitoringOptions
     public int MaxSegments { get; set; } = 50;
 
     /// <summary>
+    /// Whether the built-in quality monitor scores every row with an isolation forest (<c>ml.model.outliers</c>).
+    /// Default <see langword="true"/>. Turning it off keeps the per-feature data quality and removes the forest's cost
+    /// (a few microseconds per row on the folder thread, see docs/quality.md) from the deferred work.
+    /// </summary>
+    public bool OutlierDetection { get; set; } = true;
+
+    /// <summary>
     /// The bucket boundaries of the <c>ml.model.prediction.duration</c> histogram, in seconds, increasing.
     /// <see langword="null"/> (the default) means <see cref="ModelMonitoringInstruments.DefaultDurationBuckets"/>:
     /// 1 µs to 10 s. Read when the runtime starts.

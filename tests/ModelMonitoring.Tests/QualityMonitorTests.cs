@@ -262,6 +262,26 @@ public sealed class QualityMonitorTests
         Assert.True(monitor.LatestDrift!.Drift || monitor.LatestDrift.Features.DriftedColumns > 0, "the shifted phase drifts");
     }
 
+    [Fact]
+    public void Without_outlier_detection_rows_are_not_scored_but_quality_is_still_counted()
+    {
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 100, OutlierDetection = false });
+        var model = new QualityModel("quality-no-outliers");
+        ModelMonitor monitor = test.Runtime.For(model.Name);
+        RecordGrid(model, 100);
+        for (int i = 0; i < 100; i++)
+        {
+            model.Record(i < 10 ? 1_000 : 4.5, 5.5, "north", 1);
+        }
+
+        test.Runtime.Flush();
+        WindowQuality quality = monitor.LatestQuality!;
+        Assert.Equal(0, quality.ScoredRows);
+        Assert.True(double.IsNaN(quality.OutlierRatio));
+        Assert.Equal(10, quality["x"].OutOfRange);
+        Assert.Equal("first_window", quality.ReferenceSource);
+    }
+
     private static void RecordGrid(QualityModel model, int rows, double spread = 1)
     {
         var random = new Random(rows);

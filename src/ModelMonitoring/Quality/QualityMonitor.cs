@@ -75,7 +75,12 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
         }
 
         // Outliers: one score per row, counted in the model's window and in the segment's.
-        if (state.Forest is { } forest)
+        bool outlierDetection = _runtime.OptionsSnapshot.OutlierDetection;
+        if (!outlierDetection)
+        {
+            // Off: no score, no fitting sample.
+        }
+        else if (state.Forest is { } forest)
         {
             double[] buffer = state.RowBuffer;
             int[] map = state.ForestFeatures;
@@ -205,7 +210,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
             LogSummary(model, quality);
 
             // The first window fits the forest when the baseline brought none.
-            if (state.Forest is null)
+            if (state.Forest is null && _runtime.OptionsSnapshot.OutlierDetection)
             {
                 state.FitFromSample(model);
             }
