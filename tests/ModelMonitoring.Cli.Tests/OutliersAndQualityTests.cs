@@ -118,6 +118,18 @@ public sealed class OutliersAndQualityTests : IDisposable
         Assert.Equal("numerical", code.GetProperty("type").GetString());
         Assert.Equal(1, code.GetProperty("unseen_categories").GetInt32());
 
+        // --range-tolerance 90 widens [10, 20] by 90 × 10 on each side: 100 is inside.
+        (_, string widened, _) = await CliRunner.RunAsync("drift", "--reference", reference, "--current", current, "--format", "json", "--range-tolerance", "90");
+        using (JsonDocument wide = JsonDocument.Parse(widened))
+        {
+            JsonElement widePrice = wide.RootElement.GetProperty("quality").GetProperty("columns").EnumerateArray().First(c => c.GetProperty("name").GetString() == "price");
+            Assert.Equal(0, widePrice.GetProperty("out_of_range").GetInt32());
+        }
+
+        (int bad, _, string badError) = await CliRunner.RunAsync("drift", "--reference", reference, "--current", current, "--range-tolerance", "-1");
+        Assert.Equal(2, bad);
+        Assert.Contains("--range-tolerance: -1 is not a share of the range", badError);
+
         JsonElement outliers = quality.GetProperty("outliers");
         Assert.Equal("reference", outliers.GetProperty("forest").GetString());
         Assert.Equal(50, outliers.GetProperty("scored_rows").GetInt32());

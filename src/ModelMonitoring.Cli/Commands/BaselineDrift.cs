@@ -147,7 +147,7 @@ internal static class BaselineDrift
             DatasetDriftResult.DefaultDriftShare);
         using (timings.Measure("data quality and outliers"))
         {
-            report = report with { Quality = QualitySection.FromBaseline(baseline, current) };
+            report = report with { Quality = QualitySection.FromBaseline(baseline, current, plan.Quality) };
         }
 
         if (plan.Format == "html")

@@ -30,14 +30,14 @@ internal sealed record QualitySection(IReadOnlyList<FeatureQuality> Columns, lon
     public static Dictionary<string, bool> OwnTypes(Dataset data) => data.Columns.ToDictionary(c => c.Name, c => c.IsCategorical, StringComparer.Ordinal);
 
     /// <summary>The section for two files (the exact engine); the forest is fitted on the reference's numerical columns.</summary>
-    public static QualitySection FromFiles(IReadOnlyList<ColumnPair> columns, Dataset reference, Dataset current, IReadOnlyDictionary<string, bool> referenceTypes, IReadOnlyDictionary<string, bool> currentTypes, IReadOnlyCollection<string> forcedCategorical)
+    public static QualitySection FromFiles(IReadOnlyList<ColumnPair> columns, Dataset reference, Dataset current, IReadOnlyDictionary<string, bool> referenceTypes, IReadOnlyDictionary<string, bool> currentTypes, IReadOnlyCollection<string> forcedCategorical, DataQualitySettings? settings = null)
     {
         var qualities = new List<FeatureQuality>();
         foreach (ColumnPair pair in columns)
         {
             bool mismatch = !forcedCategorical.Contains(pair.Name) && referenceTypes.GetValueOrDefault(pair.Name) != currentTypes.GetValueOrDefault(pair.Name);
             ColumnType? observed = mismatch ? (currentTypes.GetValueOrDefault(pair.Name) ? ColumnType.Categorical : ColumnType.Numerical) : null;
-            FeatureQuality quality = DataQuality.Measure(pair.Reference, pair.Current, observedType: observed);
+            FeatureQuality quality = DataQuality.Measure(pair.Reference, pair.Current, settings, observedType: observed);
             qualities.Add(mismatch ? quality with { Type = referenceTypes.GetValueOrDefault(pair.Name) ? ColumnType.Categorical : ColumnType.Numerical } : quality);
         }
 
@@ -53,7 +53,7 @@ internal sealed record QualitySection(IReadOnlyList<FeatureQuality> Columns, lon
     }
 
     /// <summary>The section against a baseline (the sketch engine); outliers only when the baseline holds a forest.</summary>
-    public static QualitySection FromBaseline(BaselineProfile baseline, Dataset current)
+    public static QualitySection FromBaseline(BaselineProfile baseline, Dataset current, DataQualitySettings? settings = null)
     {
         OutlierProfile? outliers = baseline.Outliers;
         var qualities = new List<FeatureQuality>();
@@ -61,7 +61,7 @@ internal sealed record QualitySection(IReadOnlyList<FeatureQuality> Columns, lon
         {
             int index = outliers?.IndexOf(feature.Name) ?? -1;
             RobustZScore? robust = index >= 0 ? outliers!.RobustScores[index] : null;
-            qualities.Add(DataQuality.Measure(feature, current[feature.Name].ToSample(), robust: robust));
+            qualities.Add(DataQuality.Measure(feature, current[feature.Name].ToSample(), settings, robust: robust));
         }
 
         if (outliers is null)
