@@ -295,7 +295,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
 
     private void EnsureInstruments()
     {
-        if (Interlocked.Exchange(ref _instrumentsCreated, 1) == 0)
+        if (Volatile.Read(ref _instrumentsCreated) == 0 && Interlocked.Exchange(ref _instrumentsCreated, 1) == 0)
         {
             QualityInstruments.Create(_runtime, _totals);
         }
@@ -348,6 +348,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
             }
 
             Features = [.. current];
+            _sample = null; // its columns were picked by the old feature indexes: sample again
             foreach (KeyQuality key in Keys)
             {
                 key.Invalidate();
