@@ -237,29 +237,38 @@ public sealed class QualityMonitorTests
     // Reference-like rows: x about 4.5 ± 1.5, y about 5.5 ± 0.5 (seeded); later windows draw from half that spread, so
     // that they stay inside the reference's range.
     [Fact]
-    public void A_burst_of_rows_is_all_counted_and_the_drift_of_a_shifted_phase_still_detected()
+    public void A_window_closed_while_a_pass_is_under_way_still_holds_every_row_recorded_before()
     {
-        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 1_000_000, WindowDuration = TimeSpan.FromHours(1), RecordingCapacity = 65_536 });
-        var model = new QualityModel("quality-burst");
+        // A consumer that stalls the folder on the first row of phase 2: the pass under way took its snapshot of the
+        // ring then, and the other rows arrive after it. CloseWindow must fold them before it closes.
+        var stall = new StallingConsumer("quality-mid-pass");
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 1_000_000, WindowDuration = TimeSpan.FromHours(1) }, consumers: stall);
+        var model = new QualityModel("quality-mid-pass");
         ModelMonitor monitor = test.Runtime.For(model.Name);
         var random = new Random(1);
-        for (int i = 0; i < 30_000; i++)
+        for (int i = 0; i < 5_000; i++)
         {
             model.Record(90 + (25 * Normal(random)), 5 + Normal(random), "north", 1);
         }
 
         FeatureWindowSnapshot first = monitor.CloseWindow();
-        for (int i = 0; i < 30_000; i++)
+        stall.Arm();
+        for (int i = 0; i < 5_000; i++)
         {
             model.Record(125 + (35 * Normal(random)), 5 + Normal(random), "south", 1);
+            if (i == 99)
+            {
+                test.Runtime.Folder.Signal();
+                Assert.True(stall.Stalled.Wait(TimeSpan.FromSeconds(10)), "the folder never took the rows");
+            }
         }
 
         FeatureWindowSnapshot second = monitor.CloseWindow();
-        Assert.Equal(30_000, first.Rows);
-        Assert.Equal(30_000, second.Rows);
-        Assert.Equal(30_000, monitor.LatestQuality!.Rows);
-        Assert.Equal(30_000, monitor.LatestQuality.ScoredRows);
-        Assert.True(monitor.LatestDrift!.Drift || monitor.LatestDrift.Features.DriftedColumns > 0, "the shifted phase drifts");
+        Assert.Equal(5_000, first.Rows);
+        Assert.Equal(5_000, second.Rows);
+        Assert.Equal(5_000, monitor.LatestQuality!.Rows);
+        Assert.Equal(5_000, monitor.LatestQuality.ScoredRows);
+        Assert.True(monitor.LatestDrift!.Features.DriftedColumns > 0, "the shifted phase drifts");
     }
 
     [Fact]
@@ -307,6 +316,25 @@ public sealed class QualityMonitorTests
         return withOutliers
             ? new BaselineProfile(built.Features, built.ModelName, built.RowCount, built.CreatedAt) { Outliers = OutlierProfile.Fit(["x", "y"], [x, y]) }
             : built;
+    }
+
+    /// <summary>Blocks the folder for half a second on the first row of its model after <see cref="Arm"/>.</summary>
+    private sealed class StallingConsumer(string model) : IPredictionRowConsumer
+    {
+        private int _armed;
+
+        public ManualResetEventSlim Stalled { get; } = new();
+
+        public void Arm() => Volatile.Write(ref _armed, 1);
+
+        public void OnRow(in PredictionRow row)
+        {
+            if (row.Model.Name == model && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                Stalled.Set();
+                Thread.Sleep(500);
+            }
+        }
     }
 
     /// <summary>A model with two numerical inputs, a category, a sensitive label and a prediction.</summary>
