@@ -74,23 +74,17 @@ internal sealed class NumericalSide
             throw new ArgumentException($"Column '{name}' has no value in the {side} data.", side);
         }
 
-        double[] sorted = values.ToArray();
-        foreach (double value in sorted)
+        (double[] distinct, long[] counts) = DoubleRadixSort.DistinctCounts(values, out double? nonFinite);
+        if (nonFinite is double value)
         {
-            if (!double.IsFinite(value))
-            {
-                throw new ArgumentException(
-                    $"Column '{name}' holds {value} in the {side} data; remove non-finite values and count them as missing.",
-                    side);
-            }
+            throw new ArgumentException(
+                $"Column '{name}' holds {value} in the {side} data; remove non-finite values and count them as missing.",
+                side);
         }
 
-        Array.Sort(sorted);
-        var weights = new long[sorted.Length];
-        Array.Fill(weights, 1L);
-        double min = sorted[0];
-        double max = sorted[^1];
-        SortedWeightedValues distribution = SortedWeightedValues.FromSorted(sorted, weights);
+        double min = distinct[0];
+        double max = distinct[^1];
+        SortedWeightedValues distribution = SortedWeightedValues.FromDistinct(distinct, counts);
         return new NumericalSide(distribution, values.Length, min, max, isExact: true, mean: null, standardDeviation: null, binned: null, scale: 1);
     }
 
