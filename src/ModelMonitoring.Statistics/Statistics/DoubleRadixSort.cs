@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace ModelMonitoring.Statistics;
@@ -5,15 +6,15 @@ namespace ModelMonitoring.Statistics;
 /// <summary>
 /// Sorts finite doubles by their bits: each value is mapped to an unsigned key whose order is the values' order (the
 /// sign bit flipped for positives, every bit flipped for negatives), and the keys are sorted with a least significant
-/// digit radix sort, 8 bits a pass, skipping the passes in which every key has the same digit (the high bytes of values
+/// digit radix sort, 11 bits a pass (6 passes), skipping the passes in which every key has the same digit (the high bits of values
 /// of one magnitude). On a million values it takes a fraction of the time of a comparison sort, and its result is the
 /// same: the values ascending (<c>-0.0</c> is read as <c>0.0</c>, so zeros are one value).
 /// </summary>
 internal static class DoubleRadixSort
 {
-    private const int DigitBits = 8;
+    private const int DigitBits = 11;
     private const int Buckets = 1 << DigitBits;
-    private const int Passes = 64 / DigitBits;
+    private const int Passes = (64 + DigitBits - 1) / DigitBits;
 
     /// <summary>Below this many values a comparison sort is as fast and allocates less.</summary>
     private const int SmallInput = 256;
@@ -32,8 +33,26 @@ internal static class DoubleRadixSort
             return SmallDistinctCounts(values, out firstNonFinite);
         }
 
-        ulong[] keys = GC.AllocateUninitializedArray<ulong>(n);
-        var histograms = new int[Passes * Buckets];
+        // The two work arrays come from the shared pool (which the runtime trims under memory pressure): a run over many
+        // columns then touches fresh memory once, not twice a column.
+        ulong[] keysArray = ArrayPool<ulong>.Shared.Rent(n);
+        ulong[] scratchArray = ArrayPool<ulong>.Shared.Rent(n);
+        try
+        {
+            return Sort(values, keysArray.AsSpan(0, n), scratchArray.AsSpan(0, n), out firstNonFinite);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(keysArray);
+            ArrayPool<ulong>.Shared.Return(scratchArray);
+        }
+    }
+
+    private static (double[] Values, long[] Counts) Sort(ReadOnlySpan<double> values, Span<ulong> keys, Span<ulong> scratch, out double? firstNonFinite)
+    {
+        firstNonFinite = null;
+        int n = values.Length;
+        Span<int> histograms = new int[Passes * Buckets];
         for (int i = 0; i < n; i++)
         {
             double value = values[i];
@@ -51,11 +70,10 @@ internal static class DoubleRadixSort
             }
         }
 
-        ulong[] scratch = GC.AllocateUninitializedArray<ulong>(n);
-        var offsets = new int[Buckets];
+        Span<int> offsets = stackalloc int[Buckets];
         for (int pass = 0; pass < Passes; pass++)
         {
-            Span<int> histogram = histograms.AsSpan(pass * Buckets, Buckets);
+            Span<int> histogram = histograms.Slice(pass * Buckets, Buckets);
             int shift = pass * DigitBits;
             if (histogram[(int)((keys[0] >> shift) & (Buckets - 1))] == n)
             {
@@ -75,13 +93,15 @@ internal static class DoubleRadixSort
                 scratch[offsets[(int)((key >> shift) & (Buckets - 1))]++] = key;
             }
 
-            (keys, scratch) = (scratch, keys);
+            Span<ulong> swap = keys;
+            keys = scratch;
+            scratch = swap;
         }
 
         // Runs of equal keys are equal values; count them, writing the distinct values over the scratch array and the
         // counts over the keys' front (each write lands at or before the index being read).
-        Span<double> distinct = MemoryMarshal.Cast<ulong, double>(scratch.AsSpan());
-        Span<long> counts = MemoryMarshal.Cast<ulong, long>(keys.AsSpan());
+        Span<double> distinct = MemoryMarshal.Cast<ulong, double>(scratch);
+        Span<long> counts = MemoryMarshal.Cast<ulong, long>(keys);
         int length = 0;
         ulong previous = keys[0];
         long run = 0;

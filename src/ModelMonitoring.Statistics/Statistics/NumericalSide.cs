@@ -153,9 +153,6 @@ internal sealed class NumericalSide
     public double[] CountsPerBin(double[] edges) =>
         BinnedProfile is not null ? BinnedProfile.SpreadOverHistogram(edges) : ToDoubles(WeightPerBin(edges));
 
-    /// <summary>The weights as doubles.</summary>
-    public double[] WeightsAsDoubles() => ToDoubles(Distribution.Weights);
-
     /// <summary>The value of rank <paramref name="rank"/> (0-based) in the sorted values, counting each value's weight.</summary>
     public double ValueAtRank(long rank)
     {
