@@ -140,4 +140,20 @@ public sealed class CsvChunkedReadTests
         Assert.Equal(3000, parallel.RowCount);
         Assert.Equal("line one\nline two 0", parallel.Columns[1].ToSample().Categories[0]);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void The_first_row_of_a_file_or_chunk_is_named_by_its_own_line(int chunks)
+    {
+        using var dir = new TempDir();
+        string header = dir.Write("header.csv", "price,\n1,2\n");
+        string row = dir.Write("row.csv", "price,region\n1,a,extra\n");
+
+        var headerError = Assert.Throws<CliInputException>(() => new CsvTableReader(null, chunks, minimumBytesPerChunk: 1).Read(header, All, null, CancellationToken.None));
+        var rowError = Assert.Throws<CliInputException>(() => new CsvTableReader(null, chunks, minimumBytesPerChunk: 1).Read(row, All, null, CancellationToken.None));
+
+        Assert.StartsWith($"{header}: line 1: header field 2 is empty", headerError.Message);
+        Assert.StartsWith($"{row}: line 2: 3 fields", rowError.Message);
+    }
 }

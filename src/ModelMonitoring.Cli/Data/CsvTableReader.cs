@@ -126,7 +126,7 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
             {
                 if (!(row.ColCount == 1 && row.Span.IsWhiteSpace()))
                 {
-                    return ReadHeader(row, path, row.LineNumberFrom, separator);
+                    return ReadHeader(row, path, LineOf(row), separator);
                 }
             }
 
@@ -303,7 +303,7 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
                 continue; // a blank line
             }
 
-            long line = row.LineNumberFrom + lineOffset;
+            long line = LineOf(row) + lineOffset;
             if (header is null)
             {
                 Start(ReadHeader(row, path, line, separator));
@@ -349,6 +349,12 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
         progress?.Report(1.0);
         return new TableData(header is null ? null! : columns, rows);
     }
+
+    /// <summary>
+    /// The line a row starts on. Sep 0.17 reports 2 for a reader's very first row (its end, as for a header it
+    /// skipped); that row starts on line 1.
+    /// </summary>
+    private static long LineOf(SepReader.Row row) => row.RowIndex == 0 ? 1 : row.LineNumberFrom;
 
     private static string[] ReadHeader(SepReader.Row row, string path, long line, char separator)
     {
