@@ -44,7 +44,7 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
         int chunks = (int)Math.Min(parallelism, length / Math.Max(1, minimumBytesPerChunk));
         if (chunks > 1 && !shape.HasQuote && !shape.HasLoneCarriageReturn)
         {
-            return ReadInChunks(path, stream, separator, selection, chunks, progress, cancellationToken);
+            return ReadInChunks(path, stream, separator, selection, chunks, RowsAtMost(shape), progress, cancellationToken);
         }
 
         return Guarded(path, () =>
@@ -111,7 +111,7 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
     /// columns are joined in order (<see cref="LoadedColumn.Join"/>); a chunk's error is thrown only when no earlier
     /// chunk failed, so the error is the one a sequential read meets first.
     /// </summary>
-    private static TableData ReadInChunks(string path, FileStream stream, char separator, ColumnSelection selection, int chunks, IProgress<double>? progress, CancellationToken cancellationToken)
+    private static TableData ReadInChunks(string path, FileStream stream, char separator, ColumnSelection selection, int chunks, int rowsAtMost, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         long length = stream.Length;
         long[] starts = ChunkStarts(stream, length, chunks, out long[] linesBefore);
@@ -159,7 +159,8 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
                 long end = index + 1 < chunks ? starts[index + 1] : length;
                 using FileStream own = InputFile.OpenRead(path);
                 var range = new FileRange(own, start, end, leaveOpen: false);
-                int capacity = (int)Math.Min(CountLineFeeds(own, start, end) + 1, Array.MaxLength); // the joined columns are copied anyway
+                // The first chunk's columns are sized for the whole file: the later chunks' values are appended to them.
+                int capacity = index == 0 ? rowsAtMost : (int)Math.Min(CountLineFeeds(own, start, end) + 1, Array.MaxLength);
                 own.Position = start;
                 results[index] = Guarded(path, () =>
                 {

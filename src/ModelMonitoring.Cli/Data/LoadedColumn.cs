@@ -197,7 +197,8 @@ internal sealed class LoadedColumn
     /// Parts that hold no value yet (only missing ones) take either type. When every part is numbers, or every part
     /// labels from its first value on, their values are concatenated. When some are labels and others numbers, a
     /// sequential read would have kept the later numbers as labels: the column is then marked to be read again as labels
-    /// (<see cref="NeedsReread"/>). The first value that is not a number is the earliest part's.
+    /// (<see cref="NeedsReread"/>). The first value that is not a number is the earliest part's. The values are appended
+    /// to the first part's storage (sized for the whole file by the reader), so only the later parts are copied.
     /// </summary>
     public static LoadedColumn Join(IReadOnlyList<LoadedColumn> parts)
     {
@@ -225,8 +226,8 @@ internal sealed class LoadedColumn
 
         if (anyLabels || forced || joined.NotNumeric)
         {
-            var labels = new GrowingArray<string>(parts.Sum(p => p.labels?.Count ?? 0));
-            foreach (LoadedColumn part in parts)
+            GrowingArray<string> labels = first.labels ?? new GrowingArray<string>(parts.Sum(p => p.labels?.Count ?? 0));
+            foreach (LoadedColumn part in parts.Skip(first.labels is null ? 0 : 1))
             {
                 part.labels?.CopyTo(labels);
             }
@@ -235,8 +236,8 @@ internal sealed class LoadedColumn
             return joined;
         }
 
-        var numbers = new GrowingArray<double>(parts.Sum(p => p.numbers?.Count ?? 0));
-        foreach (LoadedColumn part in parts)
+        GrowingArray<double> numbers = first.numbers ?? new GrowingArray<double>(parts.Sum(p => p.numbers?.Count ?? 0));
+        foreach (LoadedColumn part in parts.Skip(first.numbers is null ? 0 : 1))
         {
             part.numbers?.CopyTo(numbers);
         }
