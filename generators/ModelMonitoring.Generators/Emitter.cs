@@ -451,6 +451,12 @@ namespace ModelMonitoring.Generators
             w.Line();
             w.Doc("Whether the input features were read: monitoring is on and no getter threw.");
             w.Line("internal bool IsCaptured;");
+            if (method.PredictionKey is { } key)
+            {
+                w.Line();
+                w.Line("internal global::ModelMonitoring.PredictionKey Key; // [PredictionKey] " + key.Name);
+            }
+
             var scalars = ScalarInputs(method).ToList();
             if (scalars.Count > 0)
             {
@@ -626,7 +632,7 @@ namespace ModelMonitoring.Generators
             w.Line(call + ".Activity = " + monitor + ".StartActivity();");
             var scalars = ScalarInputs(method).ToList();
             var items = BatchInputs(method).ToList();
-            if (scalars.Count == 0 && items.Count == 0)
+            if (scalars.Count == 0 && items.Count == 0 && method.PredictionKey is null)
             {
                 w.Line(call + ".IsCaptured = true;");
                 w.Close();
@@ -639,6 +645,11 @@ namespace ModelMonitoring.Generators
             w.Line();
             string exception = method.Prefix + "Exception";
             w.Open("try");
+            if (method.PredictionKey is { } key)
+            {
+                w.Split(call + ".Key =", KeyValue(key) + "; // [PredictionKey] " + key.Name);
+            }
+
             foreach (FeatureSpec feature in scalars)
             {
                 w.Split(call + "." + Field(feature) + " =", Value(feature, InputAccess(feature, method.Prefix + "Item"), helper, enumLabels) + "; // " + FeatureComment(feature));
@@ -709,6 +720,7 @@ namespace ModelMonitoring.Generators
                 w.Line(SetFromCall(feature));
             }
 
+            EmitKeyAndSegment(w, method);
             if (predictions.Count > 0)
             {
                 bool canThrow = predictions.Any(f => f.Origin == ValueOrigin.ResultProperty);
@@ -769,6 +781,7 @@ namespace ModelMonitoring.Generators
                 w.Line(SetFromCall(feature));
             }
 
+            EmitKeyAndSegment(w, method);
             var itemFeatures = BatchInputs(method).ToList();
             w.Open("if (index < items.Count)");
             foreach (FeatureSpec feature in itemFeatures)
@@ -837,6 +850,8 @@ namespace ModelMonitoring.Generators
             {
                 w.Line(SetFromCall(feature));
             }
+
+            EmitKeyAndSegment(w, method);
 
             if (batch)
             {
@@ -1163,8 +1178,43 @@ namespace ModelMonitoring.Generators
             return candidate;
         }
 
+        /// <summary>The row's key and segment, from the values read before the call.</summary>
+        private static void EmitKeyAndSegment(SourceWriter w, MethodSpec method)
+        {
+            if (method.PredictionKey is { } key)
+            {
+                w.Line("row.SetKey(call.Key); // [PredictionKey] " + key.Name);
+            }
+
+            if (ScalarInputs(method).FirstOrDefault(f => f.IsSegment) is { } segment)
+            {
+                string value = segment.Storage == ValueStorage.Label
+                    ? "call." + Field(segment)
+                    : FeatureValues + ".ToSegment(call." + Field(segment) + ")";
+                w.Line("row.SetSegment(" + value + "); // [Segment] " + segment.Name);
+            }
+        }
+
+        /// <summary>The expression that reads a <c>[PredictionKey]</c> as a <c>PredictionKey</c>, without allocating.</summary>
+        private static string KeyValue(KeySpec key)
+        {
+            string access = key.PropertyName is null
+                ? key.ParameterName
+                : key.ParameterName + (key.ReadThroughNullable ? "?." : ".") + key.PropertyName;
+            string cast = key.Conversion switch
+            {
+                KeyConversion.Integer => "(long?)",
+                KeyConversion.UnsignedInteger => "(ulong?)",
+                KeyConversion.Guid => "(global::System.Guid?)",
+                _ => string.Empty,
+            };
+            return FeatureValues + ".ToKey(" + cast + (cast.Length > 0 ? "(" + access + ")" : access) + ")";
+        }
+
         private static string SkipText(SkippedSpec skipped) => skipped.Reason switch
         {
+            SkipReason.KeyNotRead => "a [PredictionKey] that is not read: one key per method, on a parameter or a property of one, of a single call, "
+                + "a string, an integer or a Guid",
             SkipReason.Ignored => "[IgnoreFeature]",
             SkipReason.ObsoleteError => "[Obsolete] with error: true",
             SkipReason.DuplicateName => "another feature has this name",

@@ -414,8 +414,17 @@ namespace ModelMonitoring.Generators
                 ModelRules.NeedsUnsafeAccessor(method) && !ModelRules.IsPartialMode(method) ? InvocationKind.UnsafeAccessor : InvocationKind.Direct,
                 DispatchKeys(method).ToEquatableArray(),
                 plan.Skipped.Select(s => new SkippedSpec(s.Name, s.Reason, s.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))).ToEquatableArray(),
-                Prefix(names));
+                Prefix(names),
+                plan.Key is { } key ? ParseKey(key) : null);
         }
+
+        private static KeySpec ParseKey(CapturedKey key) => new(
+            Naming.ToSnakeCase(key.Member.Name),
+            key.Origin,
+            Escape(key.Parameter.Name),
+            key.Member is IPropertySymbol property ? Escape(property.Name) : null,
+            key.Conversion,
+            key.ReadThroughNullable);
 
         private static FeatureSpec ParseFeature(CapturedValue feature, int slot)
         {
@@ -439,7 +448,10 @@ namespace ModelMonitoring.Generators
                 (DriftMethodSpec)drift,
                 feature.DriftThreshold,
                 isEnum ? valueType.ToDisplayString(NonNullableTypeFormat) : null,
-                isEnum ? EnumMembers(valueType) : EquatableArray<string>.Empty);
+                isEnum ? EnumMembers(valueType) : EquatableArray<string>.Empty,
+                feature.IsSegment,
+                feature.IsPredictionScore,
+                feature.PositiveLabel);
         }
 
         private static ParameterSpec ParseParameter(IParameterSymbol parameter, bool captured) => new(

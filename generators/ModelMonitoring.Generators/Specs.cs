@@ -85,7 +85,17 @@ namespace ModelMonitoring.Generators
         InvocationKind Invocation,
         EquatableArray<string> DispatchKeys,         // interface and base methods whose calls can reach this one
         EquatableArray<SkippedSpec> Skipped,
-        string Prefix);                              // starts every generated local: no user name in scope starts with it
+        string Prefix,                               // starts every generated local: no user name in scope starts with it
+        KeySpec? PredictionKey = null);              // the [PredictionKey] read before the call, or null
+
+    /// <summary>The <c>[PredictionKey]</c> of a method: a parameter, or a property of one.</summary>
+    internal sealed record KeySpec(
+        string Name,                                 // the member in snake_case, for comments
+        ValueOrigin Origin,                          // Parameter or ParameterProperty
+        string ParameterName,                        // escaped
+        string? PropertyName,                        // escaped; null when the parameter is the key
+        KeyConversion Conversion,
+        bool ReadThroughNullable);
 
     /// <summary>A parameter of a tracked method.</summary>
     internal sealed record ParameterSpec(
@@ -114,7 +124,10 @@ namespace ModelMonitoring.Generators
         DriftMethodSpec DriftMethod,
         double DriftThreshold,
         string? EnumType,                            // fully qualified enum type, for the generated label table
-        EquatableArray<string> EnumMembers)
+        EquatableArray<string> EnumMembers,
+        bool IsSegment = false,                      // [Segment]: also the row's segment
+        bool IsPredictionScore = false,              // [PredictionScore]: the probability of the positive label
+        string? PositiveLabel = null)
     {
         public bool IsPrediction => Origin >= ValueOrigin.Result;
     }

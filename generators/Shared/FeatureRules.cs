@@ -94,6 +94,58 @@ internal enum SkipReason
 
     /// <summary>Another feature of the method has the same name; the first one is kept.</summary>
     DuplicateName,
+
+    /// <summary>A <c>[PredictionKey]</c> that is not read: a second key of the method, a batch item's, or one of a type a key cannot have.</summary>
+    KeyNotRead,
+}
+
+/// <summary>How a <c>[PredictionKey]</c> value becomes a <c>ModelMonitoring.PredictionKey</c>.</summary>
+internal enum KeyConversion
+{
+    /// <summary>A string.</summary>
+    Text,
+
+    /// <summary>A signed integer, or an unsigned one of at most 32 bits: a 64-bit integer key.</summary>
+    Integer,
+
+    /// <summary>A <c>ulong</c> or <c>nuint</c>: the 64-bit integer of the same bits.</summary>
+    UnsignedInteger,
+
+    /// <summary>A <c>Guid</c>.</summary>
+    Guid,
+}
+
+/// <summary>The <c>[PredictionKey]</c> of a method: where it is read and how it is converted.</summary>
+internal sealed class CapturedKey
+{
+    public CapturedKey(ISymbol member, IParameterSymbol parameter, ITypeSymbol declaredType, ValueOrigin origin, KeyConversion conversion, bool readThroughNullable)
+    {
+        Member = member;
+        Parameter = parameter;
+        DeclaredType = declaredType;
+        Origin = origin;
+        Conversion = conversion;
+        ReadThroughNullable = readThroughNullable;
+    }
+
+    /// <summary>The parameter or property the key is read from.</summary>
+    public ISymbol Member { get; }
+
+    /// <summary>The method's parameter the key comes from.</summary>
+    public IParameterSymbol Parameter { get; }
+
+    public ITypeSymbol DeclaredType { get; }
+
+    /// <summary><see cref="ValueOrigin.Parameter"/> or <see cref="ValueOrigin.ParameterProperty"/>.</summary>
+    public ValueOrigin Origin { get; }
+
+    public KeyConversion Conversion { get; }
+
+    /// <summary>Whether the property is read with <c>?.</c> (the parameter can be null).</summary>
+    public bool ReadThroughNullable { get; }
+
+    /// <summary>Whether the key can be missing (a string, a nullable type, or read through a null).</summary>
+    public bool MayBeNull => Conversion == KeyConversion.Text || ReadThroughNullable || Symbols.IsNullableValueType(DeclaredType);
 }
 
 /// <summary>What a <c>[DriftTracked]</c> method returns.</summary>
@@ -122,7 +174,9 @@ internal sealed class CapturedValue
         ValueStorage storage,
         ValueConversion conversion,
         AttributeData? featureAttribute,
-        bool isSensitive)
+        bool isSensitive,
+        bool isSegment = false,
+        AttributeData? scoreAttribute = null)
     {
         Name = name;
         DefaultName = defaultName;
@@ -136,6 +190,8 @@ internal sealed class CapturedValue
         Conversion = conversion;
         FeatureAttribute = featureAttribute;
         IsSensitive = isSensitive;
+        IsSegment = isSegment;
+        ScoreAttribute = scoreAttribute;
     }
 
     /// <summary>The feature's name: <c>[Feature(Name = ...)]</c>, else the member in snake_case, prefixed when needed.</summary>
@@ -169,6 +225,19 @@ internal sealed class CapturedValue
     public bool IsSensitive { get; }
 
     public bool IsPrediction => Origin >= ValueOrigin.Result;
+
+    /// <summary><c>[Segment]</c>: the value is also the row's segment (inputs of a single call only).</summary>
+    public bool IsSegment { get; private set; }
+
+    /// <summary><c>[PredictionScore]</c> on a numerical property of the prediction: the probability of the positive label.</summary>
+    public AttributeData? ScoreAttribute { get; }
+
+    public bool IsPredictionScore => ScoreAttribute is not null;
+
+    /// <summary><c>[PredictionScore(PositiveLabel = ...)]</c>, or null.</summary>
+    public string? PositiveLabel => Symbols.NamedString(ScoreAttribute, "PositiveLabel");
+
+    internal void NotSegment() => IsSegment = false;
 
     public bool HasExplicitName => Symbols.NamedString(FeatureAttribute, "Name") is not null;
 
@@ -243,9 +312,11 @@ internal sealed class CapturePlan
         ITypeSymbol? resultItemType,
         ImmutableArray<CapturedValue> inputs,
         ImmutableArray<CapturedValue> predictions,
-        ImmutableArray<SkippedValue> skipped)
+        ImmutableArray<SkippedValue> skipped,
+        CapturedKey? key = null)
     {
         Method = method;
+        Key = key;
         ReturnKind = returnKind;
         ResultType = resultType;
         BatchParameterIndex = batchParameterIndex;
@@ -280,11 +351,17 @@ internal sealed class CapturePlan
     /// <summary>Members that are not captured, with the reason.</summary>
     public ImmutableArray<SkippedValue> Skipped { get; }
 
+    /// <summary>The method's <c>[PredictionKey]</c>, or null.</summary>
+    public CapturedKey? Key { get; }
+
+    /// <summary>The input feature that is the row's segment (<c>[Segment]</c>), or null.</summary>
+    public CapturedValue? Segment => Inputs.FirstOrDefault(f => f.IsSegment);
+
     public IEnumerable<CapturedValue> Features => Inputs.Concat(Predictions);
 
     /// <summary>Whether the parameter at <paramref name="index"/> is read to capture features.</summary>
     public bool ReadsParameter(int index)
-        => Inputs.Any(f => f.Parameter is { } p && p.Ordinal == index);
+        => Inputs.Any(f => f.Parameter is { } p && p.Ordinal == index) || Key?.Parameter.Ordinal == index;
 }
 
 /// <summary>The capture rules: which parameters, properties and results of a <c>[DriftTracked]</c> method are features.</summary>
@@ -340,10 +417,17 @@ internal static class FeatureRules
             }
         }
 
+        var keys = new List<CapturedKey>();
         foreach (var parameter in method.Parameters)
         {
             if (parameter.RefKind is not (RefKind.None or RefKind.In) || Symbols.ContainsTypeParameter(parameter.Type))
             {
+                continue;
+            }
+
+            if (Symbols.Has(parameter, Symbols.PredictionKeyAttribute))
+            {
+                AddKey(keys, skipped, parameter, parameter, parameter.Type, ValueOrigin.Parameter, readThroughNullable: false);
                 continue;
             }
 
@@ -355,7 +439,7 @@ internal static class FeatureRules
 
             if (parameter.Ordinal == batchIndex)
             {
-                AddProperties(inputs, skipped, batchItem!, parameter, prefix: string.Empty, ValueOrigin.BatchItemProperty);
+                AddProperties(inputs, skipped, batchItem!, parameter, prefix: string.Empty, ValueOrigin.BatchItemProperty, keys);
             }
             else if (GetConversion(parameter.Type) is { } conversion)
             {
@@ -363,7 +447,7 @@ internal static class FeatureRules
             }
             else if (IsRequestType(parameter.Type))
             {
-                AddProperties(inputs, skipped, parameter.Type, parameter, prefix: string.Empty, ValueOrigin.ParameterProperty);
+                AddProperties(inputs, skipped, parameter.Type, parameter, prefix: string.Empty, ValueOrigin.ParameterProperty, keys);
             }
         }
 
@@ -382,8 +466,19 @@ internal static class FeatureRules
             }
         }
 
+        if (batchIndex >= 0 && keys.Count > 0)
+        {
+            var key = keys[0];
+            skipped.Add(new SkippedValue(Naming.ToSnakeCase(key.Member.Name), key.Member, key.Parameter, key.DeclaredType, SkipReason.KeyNotRead, isPrediction: false));
+        }
+
         TellApart(inputs);
         var keptInputs = RemoveDuplicates(inputs, skipped, taken: null);
+        foreach (var later in keptInputs.Where(f => f.IsSegment).Skip(1))
+        {
+            later.NotSegment(); // one segment per row: the first [Segment] input
+        }
+
         var keptPredictions = RemoveDuplicates(predictions, skipped, taken: keptInputs);
         return new CapturePlan(
             method,
@@ -394,7 +489,46 @@ internal static class FeatureRules
             resultItem,
             keptInputs.ToImmutableArray(),
             keptPredictions.ToImmutableArray(),
-            skipped.ToImmutableArray());
+            skipped.ToImmutableArray(),
+            keys.Count > 0 && batchIndex < 0 ? keys[0] : null);
+    }
+
+    /// <summary>How a <c>[PredictionKey]</c> of <paramref name="type"/> is kept, or null when a key cannot have that type.</summary>
+    public static KeyConversion? GetKeyConversion(ITypeSymbol type)
+    {
+        type = Symbols.UnwrapNullable(type);
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_String:
+                return KeyConversion.Text;
+            case SpecialType.System_SByte:
+            case SpecialType.System_Byte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_Int32:
+            case SpecialType.System_UInt32:
+            case SpecialType.System_Int64:
+            case SpecialType.System_IntPtr:
+                return KeyConversion.Integer;
+            case SpecialType.System_UInt64:
+            case SpecialType.System_UIntPtr:
+                return KeyConversion.UnsignedInteger;
+        }
+
+        return Symbols.HasFullName(type, "System.Guid") ? KeyConversion.Guid : null;
+    }
+
+    /// <summary>The first readable key of a method is its key; any other is skipped, and so is a key of another type.</summary>
+    private static void AddKey(List<CapturedKey> keys, List<SkippedValue> skipped, ISymbol member, IParameterSymbol parameter, ITypeSymbol type, ValueOrigin origin, bool readThroughNullable)
+    {
+        if (keys.Count == 0 && GetKeyConversion(type) is { } conversion)
+        {
+            keys.Add(new CapturedKey(member, parameter, type, origin, conversion, readThroughNullable));
+        }
+        else
+        {
+            skipped.Add(new SkippedValue(Naming.ToSnakeCase(member.Name), member, parameter, type, SkipReason.KeyNotRead, isPrediction: false));
+        }
     }
 
     /// <summary>
@@ -619,14 +753,25 @@ internal static class FeatureRules
         }
     }
 
-    private static void AddProperties(List<CapturedValue> features, List<SkippedValue> skipped, ITypeSymbol type, IParameterSymbol? parameter, string prefix, ValueOrigin origin)
+    private static void AddProperties(List<CapturedValue> features, List<SkippedValue> skipped, ITypeSymbol type, IParameterSymbol? parameter, string prefix, ValueOrigin origin, List<CapturedKey>? keys = null)
     {
         var throughNullable = type.IsReferenceType || Symbols.IsNullableValueType(type);
         var isPrediction = origin >= ValueOrigin.Result;
         foreach (var property in ReadableProperties(Symbols.UnwrapNullable(type)))
         {
             var name = prefix + DefaultName(property);
-            if (Symbols.HasOnMember(property, Symbols.IgnoreFeatureAttribute))
+            if (Symbols.HasOnMember(property, Symbols.PredictionKeyAttribute))
+            {
+                if (keys is not null && origin == ValueOrigin.ParameterProperty && !Symbols.IsObsoleteError(property))
+                {
+                    AddKey(keys, skipped, property, parameter!, property.Type, origin, throughNullable);
+                }
+                else
+                {
+                    skipped.Add(new SkippedValue(name, property, parameter, property.Type, SkipReason.KeyNotRead, isPrediction));
+                }
+            }
+            else if (Symbols.HasOnMember(property, Symbols.IgnoreFeatureAttribute))
             {
                 skipped.Add(new SkippedValue(name, property, parameter, property.Type, SkipReason.Ignored, isPrediction));
             }
@@ -670,7 +815,13 @@ internal static class FeatureRules
             conversion = ValueConversion.Presence;
         }
 
-        return new CapturedValue(name, name, member, parameter, type, origin, kind, storage, conversion, feature, sensitive);
+        // The segment of a single call's row; a [Sensitive] value never becomes a segment (segments are exported).
+        var segment = !sensitive && origin is ValueOrigin.Parameter or ValueOrigin.ParameterProperty
+            && attributesFrom is not null && Symbols.HasOnMember(attributesFrom, Symbols.SegmentAttribute);
+        var score = origin is ValueOrigin.ResultProperty or ValueOrigin.ResultItemProperty && kind == ValueKind.Numerical && attributesFrom is not null
+            ? Symbols.FindOnMember(attributesFrom, Symbols.PredictionScoreAttribute)
+            : null;
+        return new CapturedValue(name, name, member, parameter, type, origin, kind, storage, conversion, feature, sensitive, segment, score);
     }
 
     /// <summary>Properties of two parameters that share a default name are prefixed with their parameter (<c>user.id</c>).</summary>

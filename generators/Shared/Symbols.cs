@@ -13,6 +13,9 @@ internal static class Symbols
     public const string FeatureAttribute = "FeatureAttribute";
     public const string IgnoreFeatureAttribute = "IgnoreFeatureAttribute";
     public const string SensitiveAttribute = "SensitiveAttribute";
+    public const string PredictionKeyAttribute = "PredictionKeyAttribute";
+    public const string SegmentAttribute = "SegmentAttribute";
+    public const string PredictionScoreAttribute = "PredictionScoreAttribute";
 
     /// <summary>Metadata names, for <c>ForAttributeWithMetadataName</c> and <c>GetTypeByMetadataName</c>.</summary>
     public const string MonitoredModelMetadataName = "ModelMonitoring." + MonitoredModelAttribute;
