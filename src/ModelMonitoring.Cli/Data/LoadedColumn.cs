@@ -211,6 +211,7 @@ internal sealed class LoadedColumn
 
         var joined = new LoadedColumn(first.Name, forceCategorical: false) { numbers = null };
         joined.Missing = parts.Sum(p => p.Missing);
+        joined.missingRows = JoinMissingRows(parts);
         (string Value, long Line)? firstNonNumber = parts.Select(p => p.FirstNonNumber).FirstOrDefault(f => f is not null);
         bool anyLabels = parts.Any(p => p.labels is not null && p.labels.Count > 0);
         bool anyNumbers = parts.Any(p => p.numbers is not null && p.numbers.Count > 0);
@@ -250,6 +251,29 @@ internal sealed class LoadedColumn
     /// <summary>Counts missing values.</summary>
     public void AddMissing(int count = 1) => NoteMissing(count);
 
+    // The parts' missing rows, shifted by the rows of the parts before them (each part holds whole rows).
+    private static GrowingArray<int>? JoinMissingRows(IReadOnlyList<LoadedColumn> parts)
+    {
+        if (parts.All(p => p.missingRows is null))
+        {
+            return null;
+        }
+
+        var joined = new GrowingArray<int>(parts.Sum(p => p.Missing));
+        int offset = 0;
+        foreach (LoadedColumn part in parts)
+        {
+            foreach (int row in part.missingRows?.ToExactArray() ?? [])
+            {
+                joined.Add(offset + row);
+            }
+
+            offset += part.Count + part.Missing;
+        }
+
+        return joined;
+    }
+
     /// <summary>Takes the values of a column read again as labels; keeps what the first read found, for messages.</summary>
     public void ReplaceWith(LoadedColumn other)
     {
@@ -258,6 +282,7 @@ internal sealed class LoadedColumn
         intern = other.intern;
         internLookup = other.internLookup;
         Missing = other.Missing;
+        missingRows = other.missingRows;
     }
 
     /// <summary>
