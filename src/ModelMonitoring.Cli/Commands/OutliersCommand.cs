@@ -120,6 +120,10 @@ internal static class OutliersCommand
             }
 
             scoreColumns[f] = column.NumbersByRow()!;
+            if (scoreColumns[f].Length != scored.RowCount)
+            {
+                throw new InvalidOperationException($"Column '{names[f]}' of {scorePath} has {scoreColumns[f].Length} values for {scored.RowCount} rows.");
+            }
         }
 
         var options = new IsolationForestOptions { Seed = seed, Contamination = contamination, Trees = trees };

@@ -78,7 +78,7 @@ internal sealed record QualitySection(IReadOnlyList<FeatureQuality> Columns, lon
         var columns = new double[forest.Features.Count][];
         for (int f = 0; f < columns.Length; f++)
         {
-            if (!current.HasColumn(forest.Features[f]) || current[forest.Features[f]].NumbersByRow() is not { } numbers)
+            if (!current.HasColumn(forest.Features[f]) || current[forest.Features[f]].NumbersByRow() is not { } numbers || numbers.Length != current.RowCount)
             {
                 return (0, 0); // a column that is not numerical in the current file: no outlier scores
             }
