@@ -154,7 +154,9 @@ public sealed class PerformanceTests
         OutcomeCounts counts = monitor.GetOutcomeCounts();
         Assert.Equal(10_000, counts.Pending);
         Assert.Equal(1_000_001 - 10_000 - dropped, counts.Evicted);
-        Assert.True(after - before < 16_000_000, $"memory grew by {(after - before) / 1e6:N1} MB for 10,000 pending keys");
+        Assert.True(test.Runtime.Performance.Find(monitor)!.JoinSlots.Predictions <= 20_000, "the ring holds at most twice the capacity");
+        // Unbounded, a million keys would hold about 100 MB; the whole process is measured (other tests run alongside).
+        Assert.True(after - before < 40_000_000, $"memory grew by {(after - before) / 1e6:N1} MB for 10,000 pending keys");
         Assert.True(monitor.RecordOutcome(999_999, true) || dropped > 0, "the newest key is still pending");
         Assert.False(monitor.RecordOutcome(5, true)); // the oldest were evicted
     }

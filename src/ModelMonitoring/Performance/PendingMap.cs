@@ -21,6 +21,9 @@ internal sealed class PendingMap<T>
         _ring = new Entry[Math.Min(2 * capacity, 1024)];
     }
 
+    /// <summary>The ring's length: at most twice the capacity, whatever went through.</summary>
+    public int Slots => _ring.Length;
+
     /// <summary>How many live entries there are.</summary>
     public int Count => _index.Count;
 

@@ -181,6 +181,18 @@ internal sealed class ModelPerformance
     public IEnumerable<(string Detector, long Detections)> Detections =>
         _detectors.Select((d, i) => (d.Name, Interlocked.Read(ref _detections[i])));
 
+    /// <summary>The slots of the two join maps (predictions waiting, outcomes waiting), for tests of their bound.</summary>
+    internal (int Predictions, int Outcomes) JoinSlots
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_pending.Slots, _early.Slots);
+            }
+        }
+    }
+
     public OutcomeCounts Counts
     {
         get
