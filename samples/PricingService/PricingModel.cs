@@ -28,7 +28,7 @@ public sealed record PricingRequest(
     string EnergyRating,
     [property: Feature(MaxCategories = 20)] string Channel,
     [property: Sensitive] string CustomerEmail,
-    [property: PredictionKey, IgnoreFeature] string? QuoteId = null);
+    [property: PredictionKey] string? QuoteId = null);
 
 /// <summary>The answer of <c>POST /predict</c>.</summary>
 public sealed record PriceQuote(double Price, double Confidence);

@@ -29,12 +29,23 @@ public sealed class PricingServiceOutcomeTests
         using HttpResponseMessage bad = await service.Client.PostAsJsonAsync("outcome", new { quoteId = "", actualPrice = -5 });
         using HttpResponseMessage missing = await service.Client.PostAsJsonAsync("outcome", new { actualPrice = 5 });
 
-        // Until the generator emits FeatureRow.SetKey for [PredictionKey], the quote carries no key and the price waits (202);
-        // once it does, the quote is found and this is 200 with joined = true.
+        // 200 when the quote's row was folded already, else 202: the price waits and joins when the row is folded.
         Assert.Contains(outcome.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Accepted });
         using JsonDocument receipt = JsonDocument.Parse(await outcome.Content.ReadAsStringAsync());
         Assert.Equal(outcome.StatusCode == HttpStatusCode.OK, receipt.RootElement.GetProperty("joined").GetBoolean());
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+
+        // The join shows at /metrics (the generated code set the key; q-0 never gets a quote).
+        string metrics = "";
+        for (int attempt = 0; attempt < 50 && !metrics.Contains("model=\"pricing\",result=\"joined\"} 1", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+            metrics = await service.Client.GetStringAsync("metrics");
+        }
+
+        Assert.Contains("model=\"pricing\",result=\"joined\"} 1", metrics);
+        Assert.Contains("model=\"pricing\",result=\"unknown_key\"} 0", metrics);
+        Assert.Contains("# TYPE ml_model_concept_drift_detections_total counter", metrics);
     }
 }
