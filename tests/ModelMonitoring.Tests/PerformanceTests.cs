@@ -130,38 +130,6 @@ public sealed class PerformanceTests
     }
 
     [Fact]
-    public void A_million_keys_that_never_get_an_outcome_leave_memory_bounded_and_are_evicted_oldest_first()
-    {
-        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 100_000, MaxPendingOutcomes = 10_000, RecordingCapacity = 1 << 17 });
-        var model = new ChurnModel("perf-million");
-        model.Record(-1, "basic", true, 0.9);
-        test.Runtime.Flush();
-        long before = GC.GetTotalMemory(forceFullCollection: true);
-
-        for (int batch = 0; batch < 100; batch++)
-        {
-            for (int i = 0; i < 10_000; i++)
-            {
-                model.Record((batch * 10_000L) + i, "basic", true, 0.9);
-            }
-
-            test.Runtime.Flush();
-        }
-
-        long after = GC.GetTotalMemory(forceFullCollection: true);
-        ModelMonitor monitor = test.Runtime.For(model.Name);
-        long dropped = monitor.Recorders.Sum(r => r.Dropped.Rows);
-        OutcomeCounts counts = monitor.GetOutcomeCounts();
-        Assert.Equal(10_000, counts.Pending);
-        Assert.Equal(1_000_001 - 10_000 - dropped, counts.Evicted);
-        Assert.True(test.Runtime.Performance.Find(monitor)!.JoinSlots.Predictions <= 20_000, "the ring holds at most twice the capacity");
-        // Unbounded, a million keys would hold about 100 MB; the whole process is measured (other tests run alongside).
-        Assert.True(after - before < 40_000_000, $"memory grew by {(after - before) / 1e6:N1} MB for 10,000 pending keys");
-        Assert.True(monitor.RecordOutcome(999_999, true) || dropped > 0, "the newest key is still pending");
-        Assert.False(monitor.RecordOutcome(5, true)); // the oldest were evicted
-    }
-
-    [Fact]
     public void Cbpe_estimates_each_window_from_scores_once_the_first_outcomes_calibrated_it()
     {
         using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 2_000 });
@@ -233,5 +201,46 @@ public sealed class PerformanceTests
         IReadOnlyDictionary<string, double> observed = metrics.Observe();
         Assert.Equal(detections["ddm"], observed[$"ml.model.concept_drift.detections{{detector=ddm,model={model.Name}}}"]);
         Assert.Contains(logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("Concept drift in model perf-concept", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>
+/// A million keys through the join, alone: it measures the process's memory, so it must not run beside the other
+/// memory tests (nor they beside it).
+/// </summary>
+[CollectionDefinition(nameof(PendingOutcomesMemoryTests), DisableParallelization = true)]
+[Collection(nameof(PendingOutcomesMemoryTests))]
+public sealed class PendingOutcomesMemoryTests
+{
+    [Fact]
+    public void A_million_keys_that_never_get_an_outcome_leave_memory_bounded_and_are_evicted_oldest_first()
+    {
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 100_000, MaxPendingOutcomes = 10_000, RecordingCapacity = 1 << 17 });
+        var model = new ChurnModel("perf-million");
+        model.Record(-1, "basic", true, 0.9);
+        test.Runtime.Flush();
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+
+        for (int batch = 0; batch < 100; batch++)
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                model.Record((batch * 10_000L) + i, "basic", true, 0.9);
+            }
+
+            test.Runtime.Flush();
+        }
+
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        ModelMonitor monitor = test.Runtime.For(model.Name);
+        long dropped = monitor.Recorders.Sum(r => r.Dropped.Rows);
+        OutcomeCounts counts = monitor.GetOutcomeCounts();
+        Assert.Equal(10_000, counts.Pending);
+        Assert.Equal(1_000_001 - 10_000 - dropped, counts.Evicted);
+        Assert.True(test.Runtime.Performance.Find(monitor)!.JoinSlots.Predictions <= 20_000, "the ring holds at most twice the capacity");
+        // Unbounded, a million keys would hold about 100 MB; the whole process is measured (other tests run alongside).
+        Assert.True(after - before < 40_000_000, $"memory grew by {(after - before) / 1e6:N1} MB for 10,000 pending keys");
+        Assert.True(monitor.RecordOutcome(999_999, true) || dropped > 0, "the newest key is still pending");
+        Assert.False(monitor.RecordOutcome(5, true)); // the oldest were evicted
     }
 }
