@@ -129,7 +129,7 @@ public sealed class Adwin : IChangeDetector
             }
 
             // Merge the row's two oldest buckets into one of the next size.
-            double size = Math.Pow(2, level);
+            double size = 1L << level;
             (double total1, double variance1) = row.RemoveOldest();
             (double total2, double variance2) = row.RemoveOldest();
             double difference = (total1 / size) - (total2 / size);
@@ -151,12 +151,14 @@ public sealed class Adwin : IChangeDetector
         while (cut && Width > 0)
         {
             cut = false;
+            double confidence = Math.Log(2 * Math.Log(Width) / Delta);
+            double variance = Variance / Width;
             double n0 = 0, u0 = 0;
             double n1 = Width, u1 = Total;
             for (int level = _rows.Count - 1; level >= 0 && !cut; level--)
             {
                 BucketRow row = _rows[level];
-                double size = Math.Pow(2, level);
+                double size = 1L << level;
                 for (int k = 0; k < row.Count; k++)
                 {
                     double total = row[k].Total;
@@ -169,7 +171,7 @@ public sealed class Adwin : IChangeDetector
                         break;
                     }
 
-                    if (n0 >= MinWindowLength && IsCut(n0, n1, u0, u1))
+                    if (n0 >= MinWindowLength && IsCut(n0, n1, u0, u1, confidence, variance))
                     {
                         cut = true;
                         changed = true;
@@ -183,12 +185,10 @@ public sealed class Adwin : IChangeDetector
         return changed;
     }
 
-    private bool IsCut(double n0, double n1, double u0, double u1)
+    private bool IsCut(double n0, double n1, double u0, double u1, double confidence, double variance)
     {
         double meanDifference = Math.Abs((u0 / n0) - (u1 / n1));
         double inverseLength = (1 / (n0 - MinWindowLength + 1)) + (1 / (n1 - MinWindowLength + 1));
-        double confidence = Math.Log(2 * Math.Log(Width) / Delta);
-        double variance = Variance / Width;
         double epsilon = Math.Sqrt(2 * inverseLength * variance * confidence) + (2.0 / 3 * confidence * inverseLength);
         return meanDifference > epsilon;
     }
@@ -197,7 +197,7 @@ public sealed class Adwin : IChangeDetector
     {
         int level = _rows.Count - 1;
         BucketRow row = _rows[level];
-        double size = Math.Pow(2, level);
+        double size = 1L << level;
         (double total, double variance) = row.RemoveOldest();
         double mean = total / size;
         Width -= (long)size;
