@@ -100,6 +100,8 @@ if (monitor.LatestDrift is { } drift)
 
     AnsiConsole.Write(driftTable);
 }
+
+PerformanceReport.Run(); // ground truth: a churn model's outcomes, realized and estimated performance (PerformanceReport.cs)
 AnsiConsole.MarkupLine("""
 
     [bold]Where to look next[/]

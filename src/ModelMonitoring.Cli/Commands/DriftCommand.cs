@@ -28,6 +28,9 @@ internal sealed record DriftOptions(
 
     /// <summary><c>--chunks</c>: how many chunks a CSV reference is cut into for the chunk thresholds.</summary>
     public int Chunks { get; init; } = ColumnDriftSettings.DefaultChunkCount;
+
+    /// <summary>A column whose values split both files: one report per segment (<c>--segment</c>).</summary>
+    public string? Segment { get; init; }
 }
 
 /// <summary>
@@ -125,10 +128,16 @@ internal static class DriftCommand
             DefaultValueFactory = _ => ColumnDriftSettings.DefaultChunkCount,
         };
 
+        var segment = new Option<string?>("--segment")
+        {
+            Description = "A column whose values split both CSV files: one drift report per segment, each against the same segment of the reference (at most 50 segments, the rest as __other__). Exit code 1 when any segment drifted.",
+            HelpName = "column",
+        };
+
         var command = new Command("drift", "Compare current data with a reference and report drift per column. Exit code: 0 no dataset drift, 1 dataset drift, 2 usage or input error.")
         {
             reference, current, categorical, method, threshold, engine, format, output, input.Format, input.Delimiter, timings,
-            minimumEffect, chunkThresholds, chunks,
+            minimumEffect, chunkThresholds, chunks, segment,
         };
 
         command.SetAction((parse, cancellationToken) => Cli.GuardAsync(context, () =>
@@ -149,6 +158,7 @@ internal static class DriftCommand
                 MinimumEffectSizes = parse.GetValue(minimumEffect) ?? [],
                 ChunkThresholds = parse.GetValue(chunkThresholds),
                 Chunks = parse.GetValue(chunks),
+                Segment = parse.GetValue(segment),
             };
             return RunAsync(context, options, cancellationToken);
         }));
@@ -173,6 +183,11 @@ internal static class DriftCommand
     /// <summary>Runs a drift comparison; returns the exit code.</summary>
     public static async Task<int> RunAsync(CliContext context, DriftOptions options, CancellationToken cancellationToken)
     {
+        if (options.Segment is not null)
+        {
+            return await SegmentedDrift.RunAsync(context, options, cancellationToken).ConfigureAwait(false);
+        }
+
         DriftPlan plan = DriftPlan.From(options);
         if (plan.OutputPath is not null)
         {
