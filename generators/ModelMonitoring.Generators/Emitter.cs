@@ -414,7 +414,7 @@ namespace ModelMonitoring.Generators
                 w.Indent();
                 foreach (FeatureSpec feature in method.Features)
                 {
-                    w.Packed("new Runtime.FeatureDescriptor(", new[]
+                    var arguments = new List<string>
                     {
                         "name: " + Literal(feature.Name),
                         "kind: FeatureKind." + (feature.Kind == ValueKind.Numerical ? "Numerical" : "Categorical"),
@@ -426,11 +426,35 @@ namespace ModelMonitoring.Generators
                         "maxCategories: " + feature.MaxCategories.ToString(CultureInfo.InvariantCulture),
                         "driftMethod: " + DriftMethodText(feature.DriftMethod),
                         "driftThreshold: " + DoubleLiteral(feature.DriftThreshold),
-                    }, "),");
+                    };
+                    if (feature.IsSegment)
+                    {
+                        arguments.Add("isSegment: true");
+                    }
+
+                    if (feature.IsPredictionScore)
+                    {
+                        arguments.Add("isPredictionScore: true");
+                        if (feature.PositiveLabel is not null)
+                        {
+                            arguments.Add("positiveLabel: " + Literal(feature.PositiveLabel));
+                        }
+                    }
+
+                    w.Packed("new Runtime.FeatureDescriptor(", arguments, "),");
                 }
 
                 w.Outdent();
-                w.Line("}),");
+                if (method.PredictionKey is { } key)
+                {
+                    w.Line("},");
+                    w.Line("predictionKeyMember: " + Literal(key.Name) + "),");
+                }
+                else
+                {
+                    w.Line("}),");
+                }
+
                 w.Outdent();
             }
 

@@ -13,7 +13,10 @@ public enum Region
     West,
 }
 
-/// <summary>The body of <c>POST /predict</c>: ten features, one of them personal.</summary>
+/// <summary>
+/// The body of <c>POST /predict</c>: ten features, one of them personal, and an optional quote id, the
+/// <c>[PredictionKey]</c> that <c>POST /outcome</c> joins the sale price to (not a feature).
+/// </summary>
 public sealed record PricingRequest(
     double Area,
     int Rooms,
@@ -24,7 +27,8 @@ public sealed record PricingRequest(
     double FloorLevel,
     string EnergyRating,
     [property: Feature(MaxCategories = 20)] string Channel,
-    [property: Sensitive] string CustomerEmail);
+    [property: Sensitive] string CustomerEmail,
+    [property: PredictionKey] string? QuoteId = null);
 
 /// <summary>The answer of <c>POST /predict</c>.</summary>
 public sealed record PriceQuote(double Price, double Confidence);

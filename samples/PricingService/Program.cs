@@ -23,6 +23,9 @@ app.UseStatusCodePages();
 
 app.MapPost("/predict", (PricingRequest request, PricingModel model) => model.Predict(request));
 
+// Ground truth: POST /outcome {"quoteId": "q-1", "actualPrice": 312000} joins the sale price to its quote.
+app.MapOutcome();
+
 // GET /metrics (Prometheus), GET /health, GET /monitoring/models.
 app.MapModelMonitoring();
 

@@ -102,6 +102,7 @@ if (monitor.LatestDrift is { } drift)
 }
 
 QualityReport.Print(monitor);
+PerformanceReport.Run(); // ground truth: a churn model's outcomes, realized and estimated performance (PerformanceReport.cs)
 AnsiConsole.MarkupLine("""
 
     [bold]Where to look next[/]

@@ -35,6 +35,7 @@ internal static class Cli
             DriftCommand.Create(context),
             BaselineCommand.Create(context),
             OutliersCommand.Create(context),
+            PerformanceCommand.Create(context), EstimateCommand.Create(context), ChangesCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);

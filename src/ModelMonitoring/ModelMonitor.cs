@@ -196,6 +196,45 @@ public sealed class ModelMonitor
         return signals;
     }
 
+    // Performance from ground truth (issue 10, performance half): outcomes, realized and estimated performance.
+
+    /// <summary>
+    /// Joins the ground truth of a prediction to it, by the value of its <c>[PredictionKey]</c>: a regression's actual
+    /// value, or a classifier's actual label when its labels are numbers. The outcome may arrive before its prediction
+    /// was folded: it then waits, up to <see cref="ModelMonitoringOptions.OutcomeTimeToLive"/>. Never slows a prediction;
+    /// thread-safe. Counted in <c>ml.model.outcomes</c>.
+    /// </summary>
+    /// <returns>True when the prediction was found and joined now; false when the outcome waits for it.</returns>
+    /// <exception cref="ArgumentException">The key is empty, or the value is not finite.</exception>
+    /// <exception cref="InvalidOperationException">The model has no prediction feature to compare with.</exception>
+    public bool RecordOutcome(PredictionKey key, double actual) => Runtime.Performance.RecordOutcome(this, key, null, actual);
+
+    /// <summary>Joins a classifier's actual label (or a regression's value as invariant text) to its prediction; as <see cref="RecordOutcome(PredictionKey, double)"/>.</summary>
+    /// <returns>True when the prediction was found and joined now; false when the outcome waits for it.</returns>
+    /// <exception cref="ArgumentException">The key is empty, or a regression's outcome is not a number.</exception>
+    /// <exception cref="InvalidOperationException">The model has no prediction feature to compare with.</exception>
+    public bool RecordOutcome(PredictionKey key, string actual) => Runtime.Performance.RecordOutcome(this, key, actual ?? throw new ArgumentNullException(nameof(actual)), double.NaN);
+
+    /// <summary>Joins a yes/no classifier's actual answer (the labels <c>true</c>/<c>false</c>) to its prediction; as <see cref="RecordOutcome(PredictionKey, double)"/>.</summary>
+    /// <returns>True when the prediction was found and joined now; false when the outcome waits for it.</returns>
+    public bool RecordOutcome(PredictionKey key, bool actual) => RecordOutcome(key, FeatureValues.ToLabel(actual)!);
+
+    /// <summary>What happened to the model's keyed predictions and outcomes so far (all zero before the first).</summary>
+    public OutcomeCounts GetOutcomeCounts() => Runtime.Performance.Find(this)?.Counts ?? default;
+
+    /// <summary>The realized performance of the model's last window that had joined outcomes; null before.</summary>
+    public ModelPerformanceReport? LatestPerformance => Runtime.Performance.Find(this)?.LatestReport(string.Empty);
+
+    /// <summary>The realized performance of a segment's last window that had joined outcomes; null before or for an unknown segment.</summary>
+    public ModelPerformanceReport? LatestSegmentPerformance(string segment) => Runtime.Performance.Find(this)?.LatestReport(segment);
+
+    /// <summary>The performance of the model's last window estimated without outcomes (CBPE); null until the first outcomes calibrated it.</summary>
+    public ModelPerformanceEstimate? LatestEstimatedPerformance => Runtime.Performance.Find(this)?.LatestEstimate(string.Empty);
+
+    /// <summary>Concept-drift detections on the model's error stream so far, by detector (<c>adwin</c>, <c>page-hinkley</c>, <c>ddm</c>).</summary>
+    public IReadOnlyDictionary<string, long> GetConceptDriftDetections() =>
+        Runtime.Performance.Find(this)?.Detections.ToDictionary(d => d.Detector, d => d.Detections) ?? [];
+
     internal static string VersionTagOf(ModelDescriptor descriptor) =>
         string.IsNullOrEmpty(descriptor.Version) ? "unknown" : descriptor.Version;
 

@@ -92,6 +92,20 @@ public static class ModelMonitoringInstruments
     /// <summary>Gauge: share of a categorical feature's present values the reference never saw, in the last closed window; tags <c>model</c>, <c>feature</c>[, <c>segment</c>].</summary>
     public const string FeatureUnseenCategoryRatio = "ml.feature.unseen_category.ratio";
 
+    // Performance from ground truth and without it, concept drift (issue 10, performance half).
+
+    /// <summary>Gauge: realized performance of the last window from joined outcomes; tags <c>model</c>, <c>metric</c> (accuracy, f1_macro, roc_auc, log_loss, mae, rmse, mape, r2...), <c>segment</c> for segment windows.</summary>
+    public const string ModelPerformance = "ml.model.performance";
+
+    /// <summary>Gauge: performance of the last window estimated without outcomes (CBPE); tags <c>model</c>, <c>metric</c> (accuracy, precision, recall, f1, roc_auc), <c>bound</c> (estimate, lower, upper), <c>segment</c> for segment windows.</summary>
+    public const string ModelPerformanceEstimated = "ml.model.performance.estimated";
+
+    /// <summary>Counter of keyed predictions and outcomes by result; tags <c>model</c>, <c>result</c> (joined, expired, evicted, unknown_key).</summary>
+    public const string ModelOutcomes = "ml.model.outcomes";
+
+    /// <summary>Counter of changes detected on the error stream of joined outcomes; tags <c>model</c>, <c>detector</c> (adwin, page-hinkley, ddm).</summary>
+    public const string ConceptDriftDetections = "ml.model.concept_drift.detections";
+
     /// <summary>
     /// Default latency histogram bucket boundaries, in seconds: 1 µs to 10 s, three per decade, so that the quantiles of
     /// a 10 µs model are as sharp as those of a 100 ms one. Set others with <see cref="ModelMonitoringOptions.DurationBuckets"/>.

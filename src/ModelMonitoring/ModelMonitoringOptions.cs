@@ -109,6 +109,19 @@ public sealed class ModelMonitoringOptions
     public bool OutlierDetection { get; set; } = true;
 
     /// <summary>
+    /// How long a keyed prediction waits for its outcome (<see cref="ModelMonitor.RecordOutcome(PredictionKey, double)"/>),
+    /// and an outcome for its prediction, before it is dropped and counted (<c>ml.model.outcomes</c>, result
+    /// <c>expired</c> or <c>unknown_key</c>). Default one hour.
+    /// </summary>
+    public TimeSpan OutcomeTimeToLive { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The most keyed predictions per model kept waiting for their outcome; past it the oldest is dropped and counted
+    /// (result <c>evicted</c>). Bounds the memory of the join (about 100 bytes a prediction). Default 100,000.
+    /// </summary>
+    public int MaxPendingOutcomes { get; set; } = 100_000;
+
+    /// <summary>
     /// The bucket boundaries of the <c>ml.model.prediction.duration</c> histogram, in seconds, increasing.
     /// <see langword="null"/> (the default) means <see cref="ModelMonitoringInstruments.DefaultDurationBuckets"/>:
     /// 1 µs to 10 s. Read when the runtime starts.
@@ -223,6 +236,16 @@ public sealed class ModelMonitoringOptions
         if (MaxSegments < 1 || MaxSegments > 10_000)
         {
             errors.Add($"{SectionName}:{nameof(MaxSegments)} must be between 1 and 10000 (was {MaxSegments}).");
+        }
+
+        if (OutcomeTimeToLive <= TimeSpan.Zero)
+        {
+            errors.Add($"{SectionName}:{nameof(OutcomeTimeToLive)} must be positive (was {OutcomeTimeToLive}).");
+        }
+
+        if (MaxPendingOutcomes < 1 || MaxPendingOutcomes > 10_000_000)
+        {
+            errors.Add($"{SectionName}:{nameof(MaxPendingOutcomes)} must be between 1 and 10000000 (was {MaxPendingOutcomes}).");
         }
 
         if (DurationBuckets is { Length: 0 })

@@ -89,6 +89,64 @@ public sealed class KeyAndSegmentTests
         Assert.DoesNotContain("id", features);
         Assert.Contains("tier", features);
         Assert.Contains("region", features);
+        Assert.Equal(["tier", "region"], monitor.Features.Where(f => f.IsSegment).Select(f => f.Name).ToArray());
+        Assert.Equal(["order_id", "customer_id", "id"], monitor.Descriptor.Methods.Select(m => m.PredictionKeyMember!).ToArray());
+    }
+
+    [Fact]
+    public void A_scored_classifier_gets_roc_auc_from_outcomes_joined_by_its_key()
+    {
+        Assembly assembly = GeneratorHarness.CompileAndLoad(Usings + """
+            namespace App;
+            public sealed record Transaction([property: PredictionKey] string Id, double Amount);
+            public sealed record Verdict(bool IsFraud, [property: PredictionScore(PositiveLabel = "true")] double Probability);
+            [MonitoredModel("exec-scored")]
+            public sealed class FraudModel
+            {
+                [DriftTracked]
+                public Verdict Predict(Transaction transaction)
+                {
+                    double p = Math.Min(1, transaction.Amount / 100);
+                    return new Verdict(p >= 0.5, p);
+                }
+            }
+            public static class Caller
+            {
+                public static void Run(int from, int count)
+                {
+                    var model = new FraudModel();
+                    for (int i = from; i < from + count; i++) model.Predict(new Transaction("t" + i, i % 100));
+                }
+            }
+            """);
+        using var runtime = new ModelMonitoringRuntime(new ModelMonitoringOptions { WindowSize = 100 });
+        using (runtime.BeginScope())
+        {
+            GeneratorHarness.Invoke(assembly, "App.Caller", "Run", 0, 100);
+        }
+
+        runtime.Flush();
+        ModelMonitor monitor = runtime.For("exec-scored");
+        FeatureDescriptor score = Assert.Single(monitor.Features, f => f.IsPredictionScore);
+        Assert.Equal(("prediction.probability", "true"), (score.Name, score.PositiveLabel));
+
+        // The truth: fraud exactly when the amount is 70 or more; the score ranks every fraud above every other.
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.True(monitor.RecordOutcome("t" + i, i % 100 >= 70));
+        }
+
+        using (runtime.BeginScope())
+        {
+            GeneratorHarness.Invoke(assembly, "App.Caller", "Run", 100, 100); // closes the window the outcomes joined in
+        }
+
+        runtime.Flush();
+        ModelPerformanceReport report = monitor.LatestPerformance ?? throw new Xunit.Sdk.XunitException("no performance report");
+        Assert.Equal(100, report.Outcomes);
+        Assert.Equal(1.0, report["roc_auc"], 12);
+        Assert.Equal(0.8, report["accuracy"], 12); // predicted fraud at 50 or more: 20 of 100 wrong
+        Assert.Equal(100, monitor.GetOutcomeCounts().Joined);
     }
 
     [Fact]

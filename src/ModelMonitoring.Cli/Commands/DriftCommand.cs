@@ -31,6 +31,9 @@ internal sealed record DriftOptions(
 
     /// <summary><c>--range-tolerance</c>: the share of the reference's range that widens it for the out-of-range count.</summary>
     public double RangeTolerance { get; init; }
+
+    /// <summary>A column whose values split both files: one report per segment (<c>--segment</c>).</summary>
+    public string? Segment { get; init; }
 }
 
 /// <summary>
@@ -133,10 +136,16 @@ internal static class DriftCommand
             HelpName = "share",
         };
 
+        var segment = new Option<string?>("--segment")
+        {
+            Description = "A column whose values split both CSV files: one drift report per segment, each against the same segment of the reference (at most 50 segments, the rest as __other__). Exit code 1 when any segment drifted.",
+            HelpName = "column",
+        };
+
         var command = new Command("drift", "Compare current data with a reference and report drift per column. Exit code: 0 no dataset drift, 1 dataset drift, 2 usage or input error.")
         {
             reference, current, categorical, method, threshold, engine, format, output, input.Format, input.Delimiter, timings,
-            minimumEffect, chunkThresholds, chunks, rangeTolerance,
+            minimumEffect, chunkThresholds, chunks, rangeTolerance, segment,
         };
 
         command.SetAction((parse, cancellationToken) => Cli.GuardAsync(context, () =>
@@ -158,6 +167,7 @@ internal static class DriftCommand
                 ChunkThresholds = parse.GetValue(chunkThresholds),
                 Chunks = parse.GetValue(chunks),
                 RangeTolerance = parse.GetValue(rangeTolerance),
+                Segment = parse.GetValue(segment),
             };
             return RunAsync(context, options, cancellationToken);
         }));
@@ -182,6 +192,11 @@ internal static class DriftCommand
     /// <summary>Runs a drift comparison; returns the exit code.</summary>
     public static async Task<int> RunAsync(CliContext context, DriftOptions options, CancellationToken cancellationToken)
     {
+        if (options.Segment is not null)
+        {
+            return await SegmentedDrift.RunAsync(context, options, cancellationToken).ConfigureAwait(false);
+        }
+
         DriftPlan plan = DriftPlan.From(options);
         if (plan.OutputPath is not null)
         {

@@ -71,8 +71,9 @@ public sealed class MethodDescriptor
 {
     /// <summary>Creates a descriptor. Called by generated code.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public MethodDescriptor(string name, string signature, bool isBatch, bool isAsync, FeatureDescriptor[] features)
+    public MethodDescriptor(string name, string signature, bool isBatch, bool isAsync, FeatureDescriptor[] features, string? predictionKeyMember = null)
     {
+        PredictionKeyMember = predictionKeyMember;
         Name = name;
         Signature = signature;
         IsBatch = isBatch;
@@ -97,6 +98,9 @@ public sealed class MethodDescriptor
     /// <summary>The captured features, inputs first, then the prediction.</summary>
     public IReadOnlyList<FeatureDescriptor> Features { get; }
 
+    /// <summary>The name of the <c>[PredictionKey]</c> member whose value the generated code passes to <c>FeatureRow.SetKey</c>; null when the method has none.</summary>
+    public string? PredictionKeyMember { get; }
+
     internal int NumberSlots { get; }
 
     internal int LabelSlots { get; }
@@ -108,8 +112,12 @@ public sealed class FeatureDescriptor
     /// <summary>Creates a descriptor. Called by generated code.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public FeatureDescriptor(string name, FeatureKind kind, FeatureStorage storage, int slot, FeatureSource source, string clrType,
-        bool isSensitive, int maxCategories, DriftMethod driftMethod, double driftThreshold)
+        bool isSensitive, int maxCategories, DriftMethod driftMethod, double driftThreshold,
+        bool isSegment = false, bool isPredictionScore = false, string? positiveLabel = null)
     {
+        IsSegment = isSegment;
+        IsPredictionScore = isPredictionScore;
+        PositiveLabel = positiveLabel;
         Name = name;
         Kind = kind;
         Storage = storage;
@@ -151,6 +159,15 @@ public sealed class FeatureDescriptor
 
     /// <summary>The drift threshold chosen for the feature, or NaN for the method's default.</summary>
     public double DriftThreshold { get; }
+
+    /// <summary>Whether the feature is the model's <c>[Segment]</c>: its value is also passed to <c>FeatureRow.SetSegment</c>.</summary>
+    public bool IsSegment { get; }
+
+    /// <summary>Whether the feature is the prediction's <c>[PredictionScore]</c>, the probability of <see cref="PositiveLabel"/>.</summary>
+    public bool IsPredictionScore { get; }
+
+    /// <summary>The label a <c>[PredictionScore]</c> is the probability of; null: the greater of two labels.</summary>
+    public string? PositiveLabel { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Kind}, {ClrType})";
