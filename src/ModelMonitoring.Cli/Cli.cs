@@ -34,6 +34,7 @@ internal static class Cli
         {
             DriftCommand.Create(context),
             BaselineCommand.Create(context),
+            ExportCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);

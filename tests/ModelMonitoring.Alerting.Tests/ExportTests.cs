@@ -154,6 +154,55 @@ public sealed partial class ExportTests
         }
     }
 
+    [Fact]
+    public void Mlmon_export_writes_the_same_files_from_the_applications_assembly_and_promtool_accepts_the_rules()
+    {
+        string promtool = ExternalTool.Find("prometheus", "promtool");
+        string mlmon = RepositoryFile("src", "ModelMonitoring.Cli", "bin", Configuration, "net10.0", "mlmon.dll");
+        string pricing = RepositoryFile("samples", "PricingService", "bin", Configuration, "net10.0", "PricingService.dll");
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        string directory = ExternalTool.TempDirectory("export");
+        try
+        {
+            string rules = Path.Combine(directory, "rules.yml");
+            (int exit, string output) = ExternalTool.Run(dotnet, [mlmon, "export", "prometheus-rules", "--assembly", pricing, "--output", rules], ToolTimeout);
+            Assert.True(exit == 0, output);
+            Assert.Equal(AlertExports.PrometheusRules([PricingCatalog.Pricing]), File.ReadAllText(rules));
+            (exit, output) = ExternalTool.Run(promtool, ["check", "rules", rules], ToolTimeout);
+            Assert.True(exit == 0, output);
+
+            (exit, output) = ExternalTool.Run(dotnet, [mlmon, "export", "grafana-dashboard", "-a", pricing], ToolTimeout);
+            Assert.Equal(0, exit);
+            Assert.Equal(AlertExports.GrafanaDashboard([PricingCatalog.Pricing]), output.ReplaceLineEndings("\n").TrimEnd() + "\n");
+
+            (exit, output) = ExternalTool.Run(dotnet, [mlmon, "export", "grafana-dashboard"], ToolTimeout);
+            Assert.Equal(2, exit);
+            Assert.Contains("--assembly is required", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static string Configuration =>
+        typeof(ExportTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false).OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Debug";
+
+    private static string RepositoryFile(params string[] parts)
+    {
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            string candidate = Path.Combine([directory.FullName, .. parts]);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        Assert.Fail($"{Path.Combine(parts)} not found above {AppContext.BaseDirectory}: build it first.");
+        return null!;
+    }
+
     internal static IEnumerable<string> Targets(JsonNode? panel) => panel!["targets"]!.AsArray().Select(t => (string)t!["expr"]!);
 
     internal static Dictionary<string, YamlMappingNode> RulesOf(string yaml)
