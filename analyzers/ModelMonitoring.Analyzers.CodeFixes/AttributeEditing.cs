@@ -19,6 +19,7 @@ internal static class AttributeEditing
     public const string MonitoredModel = "ModelMonitoring.MonitoredModelAttribute";
     public const string DriftTracked = "ModelMonitoring.DriftTrackedAttribute";
     public const string Sensitive = "ModelMonitoring.SensitiveAttribute";
+    public const string IgnoreFeature = "ModelMonitoring.IgnoreFeatureAttribute";
 
     /// <summary>An attribute of the type named <paramref name="metadataName"/>, with optional string argument.</summary>
     public static AttributeSyntax? Create(SyntaxGenerator generator, Compilation compilation, string metadataName, string? argument = null)

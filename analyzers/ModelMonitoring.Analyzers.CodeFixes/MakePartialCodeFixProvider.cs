@@ -12,7 +12,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace ModelMonitoring.Analyzers.CodeFixes;
 
 /// <summary>
-/// MMON005: switches the monitored method to partial mode. <c>[DriftTracked] public R Predict(P p) { body }</c>
+/// MMON005 and MMON010: switch the monitored method to partial mode. <c>[DriftTracked] public R Predict(P p) { body }</c>
 /// becomes the declaration <c>[DriftTracked] public partial R Predict(P p);</c>, whose body the generator writes, and
 /// <c>private R PredictCore(P p) { body }</c>, which the generated body calls. The model type (and the types that
 /// contain it) become <c>partial</c>. Every use of the method is then monitored, delegates and expression trees too.
@@ -23,7 +23,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticIds.InterceptionBypassed);
+        ImmutableArray.Create(DiagnosticIds.InterceptionBypassed, DiagnosticIds.CalledFromOtherAssemblies);
 
     /// <inheritdoc />
     public override FixAllProvider? GetFixAllProvider() => null;
@@ -42,7 +42,11 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             var info = model.GetSymbolInfo(node, context.CancellationToken);
-            if ((info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) is not IMethodSymbol method)
+            var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault()
+                ?? (node.AncestorsAndSelf().OfType<MethodDeclarationSyntax>().FirstOrDefault() is { } declared
+                    ? model.GetDeclaredSymbol(declared, context.CancellationToken)
+                    : null);
+            if (symbol is not IMethodSymbol method)
             {
                 continue;
             }
@@ -130,7 +134,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
 
         // The model type and the types that contain it are declared partial.
         var path = newRoot.GetAnnotatedNodes(marker).Single().AncestorsAndSelf().OfType<TypeDeclarationSyntax>();
-        newRoot = newRoot.ReplaceNodes(path, (_, current) => MakePartial(current));
+        newRoot = newRoot.ReplaceNodes(path, (_, current) => PartialDeclarations.MakePartial(current));
         return document.WithSyntaxRoot(newRoot).Project.Solution;
     }
 
@@ -148,8 +152,12 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
             ? SyntaxFactory.TriviaList(endOfLine, indentation)
             : SyntaxFactory.TriviaList(endOfLine);
     }
+}
 
-    private static TypeDeclarationSyntax MakePartial(TypeDeclarationSyntax type)
+/// <summary>Adds <c>partial</c> to type declarations.</summary>
+internal static class PartialDeclarations
+{
+    public static TypeDeclarationSyntax MakePartial(TypeDeclarationSyntax type)
     {
         if (type.Modifiers.Any(SyntaxKind.PartialKeyword))
         {

@@ -62,7 +62,7 @@ internal static class Descriptors
         "Feature name '{0}' is used by both '{1}' and '{2}' in '{3}', so only '{1}' is captured: rename one with [Feature(Name = ...)]",
         Naming,
         DiagnosticSeverity.Error,
-        "Feature names must be unique within a [DriftTracked] method; the generator keeps the first feature of a name.");
+        "Feature names must be unique within a [DriftTracked] method. Properties of two parameters that share a name are told apart by their parameter (user.id, item.id); a name that is still shared after that, for example two [Feature(Name = ...)] alike, is a clash and the generator keeps the first feature.");
 
     public static readonly DiagnosticDescriptor MethodGroupBypassesInterception = Create(
         DiagnosticIds.InterceptionBypassed,
@@ -102,11 +102,14 @@ internal static class Descriptors
         "Calls to [DriftTracked] methods are not intercepted, so they are not monitored: {0}",
         Usage,
         DiagnosticSeverity.Warning,
-        "Monitoring replaces each call of a [DriftTracked] method with a generated interceptor. That needs C# 12 or later and 'ModelMonitoring.Generated' in the InterceptorsNamespaces property, which the ModelMonitoring package's build props add. Partial [DriftTracked] methods do not need interception.",
+        "Monitoring replaces each call of a [DriftTracked] method with a generated interceptor. That needs C# 11 or later and 'ModelMonitoring.Generated' in the InterceptorsNamespaces property, which the ModelMonitoring package's build props add. Partial [DriftTracked] methods need C# 9 and no interception. Below C# 9 nothing is generated.",
         WellKnownDiagnosticTags.CompilationEnd);
 
-    /// <summary>Message argument of MMON008 when the language version is too low.</summary>
-    public const string LangVersionTooLowReason = "the language version is {0}; set <LangVersion>12</LangVersion> or later (or make the methods partial)";
+    /// <summary>Message argument of MMON008 when the language version is below C# 11 (interceptors live in file-local classes).</summary>
+    public const string LangVersionTooLowReason = "the language version is {0}; set <LangVersion>11</LangVersion> or later, or make the methods partial";
+
+    /// <summary>Message argument of MMON008 when the language version is below C# 9: nothing is generated.</summary>
+    public const string LangVersionFarTooLowReason = "the language version is {0}, and the generated monitoring needs C# 9 (C# 11 for interception): set <LangVersion>11</LangVersion> or later";
 
     /// <summary>Message argument of MMON008 when the namespace is missing.</summary>
     public const string NamespaceMissingReason = "'ModelMonitoring.Generated' is missing from <InterceptorsNamespaces>; reference the ModelMonitoring package, whose build props add it, or add it to the project";
@@ -117,16 +120,64 @@ internal static class Descriptors
         "'{0}' will not be monitored: {1}",
         Usage,
         DiagnosticSeverity.Warning,
-        "The generator emits nothing for a generic [DriftTracked] method or for a model type that generated code cannot access, and it does not intercept calls to the methods of a struct model, so such a method looks monitored but is not. Partial [DriftTracked] methods of struct models are monitored (partial mode).");
+        "The generator emits nothing for a [DriftTracked] method it cannot monitor, so such a method looks monitored but is not. The message says why and what to change.");
 
-    /// <summary>Message argument of MMON009 for a generic method.</summary>
-    public const string GenericMethodReason = "generic methods are not supported; make it non-generic or wrap it in a non-generic [DriftTracked] method";
+    /// <summary>Diagnostic property of MMON009 naming the fix: <see cref="MakeContainersPartialFix"/>.</summary>
+    public const string FixProperty = "Fix";
 
-    /// <summary>Message argument of MMON009 for a method of a struct model that is not partial.</summary>
-    public const string StructModelReason = "calls to a struct model's methods cannot be intercepted; declare the method partial (partial mode) or make the model a class";
+    /// <summary>MMON009's fix for a partial method in a type that is not partial: declare the types partial.</summary>
+    public const string MakeContainersPartialFix = "MakeContainersPartial";
+
+    /// <summary>Message argument of MMON009 for a non-partial instance method of a struct model.</summary>
+    public const string StructModelReason = "calls to a struct model's instance methods cannot be intercepted; declare the method partial (partial mode) or make the model a class";
 
     /// <summary>Message argument of MMON009 for a model type that generated code cannot access ({0} the model, {1} the types to change).</summary>
     public const string InaccessibleModelReason = "the model type '{0}' is not accessible to generated code; make {1} internal or public";
+
+    /// <summary>Message argument of MMON009 for a parameter or return type generated code cannot name.</summary>
+    public const string InaccessibleSignatureReason = "a parameter or return type is private or protected, so generated code cannot name it; make it internal or public";
+
+    /// <summary>Message argument of MMON009 for a private or protected method before .NET 8.</summary>
+    public const string NoUnsafeAccessorReason = "it is not public or internal, and generated code reaches such a method through [UnsafeAccessor], which needs .NET 8 or later; make it internal, or partial";
+
+    /// <summary>Message argument of MMON009 for a private or protected method that [UnsafeAccessor] cannot reach.</summary>
+    public const string InaccessibleMethodShapeReason = "it is not public or internal, and it is generic, or of a generic, static or struct type, which [UnsafeAccessor] cannot reach; make it internal, or partial";
+
+    /// <summary>Message argument of MMON009 for pointers in the signature.</summary>
+    public const string PointerReason = "pointer parameters and return types are not supported";
+
+    /// <summary>Message argument of MMON009 for [Obsolete(error: true)].</summary>
+    public const string ObsoleteReason = "the method, its type or a type of its signature is [Obsolete] with error: true, so generated code that calls it would not compile";
+
+    /// <summary>Message argument of MMON009 for a partial method nested in types that are not partial ({0} the types).</summary>
+    public const string ContainersNotPartialReason = "its body cannot be generated because {0} not partial; declare {1} partial";
+
+    /// <summary>Message argument of MMON009 for an explicit interface implementation.</summary>
+    public const string ExplicitImplementationReason = "explicit interface implementations are not monitored; implement the interface method as a public method and track that";
+
+    public static readonly DiagnosticDescriptor CalledFromOtherAssemblies = Create(
+        DiagnosticIds.CalledFromOtherAssemblies,
+        "Calls from other assemblies are not monitored",
+        "'{0}' can be called from other assemblies, and their calls are not intercepted, so they are not monitored: make '{0}' partial (its body moves to '{0}Core') so that every call is",
+        Usage,
+        DiagnosticSeverity.Warning,
+        "Interceptors replace the calls that the compilation itself makes. A [DriftTracked] method that a library exposes (public, or implementing a public interface) is also called from assemblies compiled elsewhere, where nothing intercepts it. In partial mode the method's own body records every call.");
+
+    public static readonly DiagnosticDescriptor PropertyNotCaptured = Create(
+        DiagnosticIds.PropertyNotCaptured,
+        "Property is not captured",
+        "'{0}' of '{1}' is not captured as a feature: its type, {2}, is not a feature type; expose the values you need as properties of feature types, or mark it [IgnoreFeature]",
+        Usage,
+        DiagnosticSeverity.Info,
+        "Features are numbers, bools, enums, strings, chars and dates (DateTime, DateTimeOffset, TimeSpan, DateOnly, TimeOnly). A property of another type (a Guid, a nested object, a collection) is skipped; this says so, so that nothing is skipped silently.");
+
+    public static readonly DiagnosticDescriptor PredictionMethodNotTracked = Create(
+        DiagnosticIds.PredictionMethodNotTracked,
+        "Prediction method of a monitored model is not tracked",
+        "'{0}' of the monitored model '{1}' looks like a prediction method but has no [DriftTracked], so its calls are not monitored: add [DriftTracked]",
+        Usage,
+        DiagnosticSeverity.Warning,
+        "A [MonitoredModel] type is monitored through its [DriftTracked] methods only. A public method named like a prediction that does not call a tracked method of the model runs unmonitored.");
 
     private static DiagnosticDescriptor Create(
         string id,

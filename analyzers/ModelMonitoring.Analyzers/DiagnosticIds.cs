@@ -27,6 +27,15 @@ public static class DiagnosticIds
     /// <summary>Interception is not enabled in the project.</summary>
     public const string InterceptionDisabled = "MMON008";
 
-    /// <summary>A <c>[DriftTracked]</c> method of a model that the generator cannot monitor (generic, struct model, inaccessible type).</summary>
+    /// <summary>A <c>[DriftTracked]</c> method of a model that the generator cannot monitor (the message says why).</summary>
     public const string CannotBeMonitored = "MMON009";
+
+    /// <summary>A non-partial <c>[DriftTracked]</c> method of a library that other assemblies can call.</summary>
+    public const string CalledFromOtherAssemblies = "MMON010";
+
+    /// <summary>A property of a captured type that is not captured, because of its type.</summary>
+    public const string PropertyNotCaptured = "MMON011";
+
+    /// <summary>A public prediction-like method of a <c>[MonitoredModel]</c> type without <c>[DriftTracked]</c>.</summary>
+    public const string PredictionMethodNotTracked = "MMON012";
 }

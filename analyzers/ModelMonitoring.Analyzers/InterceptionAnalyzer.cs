@@ -8,25 +8,28 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ModelMonitoring.SourceModel;
 
 namespace ModelMonitoring.Analyzers;
 
 /// <summary>
 /// Checks that calls of <c>[DriftTracked]</c> methods can be intercepted:
-/// MMON005 (a method group, delegate conversion or expression tree bypasses the interceptor) and MMON008
-/// (language version below 12, or <c>ModelMonitoring.Generated</c> missing from <c>InterceptorsNamespaces</c>).
+/// MMON005 (a method group, delegate conversion or expression tree bypasses the interceptor), MMON008 (language version
+/// below 11, or <c>ModelMonitoring.Generated</c> missing from <c>InterceptorsNamespaces</c>) and MMON010 (a library's
+/// method that other assemblies call, where nothing intercepts it).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InterceptionAnalyzer : ModelMonitoringAnalyzer
 {
     /// <summary>The namespace of the generated interceptors.</summary>
-    public const string GeneratedNamespace = "ModelMonitoring.Generated";
+    public const string GeneratedNamespace = ModelRules.GeneratedNamespace;
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.MethodGroupBypassesInterception,
         Descriptors.ExpressionTreeBypassesInterception,
-        Descriptors.InterceptionDisabled);
+        Descriptors.InterceptionDisabled,
+        Descriptors.CalledFromOtherAssemblies);
 
     /// <inheritdoc />
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
@@ -34,7 +37,12 @@ public sealed class InterceptionAnalyzer : ModelMonitoringAnalyzer
         start.RegisterOperationAction(c => AnalyzeMethodReference(c, known), OperationKind.MethodReference);
         start.RegisterOperationAction(c => AnalyzeInvocation(c, known), OperationKind.Invocation);
 
-        var reason = GetDisabledReason(start.Compilation, start.Options);
+        if (IsLibrary(start.Compilation))
+        {
+            start.RegisterSymbolAction(c => AnalyzeLibraryMethod(c, known), SymbolKind.Method);
+        }
+
+        var reason = GetDisabledReason(start.Compilation, start.Options, out var nothingGenerated);
         if (reason is not null)
         {
             var methods = new ConcurrentBag<Location>();
@@ -42,7 +50,10 @@ public sealed class InterceptionAnalyzer : ModelMonitoringAnalyzer
                 c =>
                 {
                     var method = (IMethodSymbol)c.Symbol;
-                    if (known.IsInterceptedMethod(method) && method.Locations.FirstOrDefault(l => l.IsInSource) is { } location)
+                    var concerned = nothingGenerated
+                        ? method.MethodKind == MethodKind.Ordinary && method.PartialDefinitionPart is null && known.IsDriftTracked(method)
+                        : known.IsInterceptedMethod(method);
+                    if (concerned && method.Locations.FirstOrDefault(l => l.IsInSource) is { } location)
                     {
                         methods.Add(location);
                     }
@@ -129,40 +140,98 @@ public sealed class InterceptionAnalyzer : ModelMonitoringAnalyzer
         return false;
     }
 
-    /// <summary>Why interception cannot work in this compilation, or null when it can.</summary>
-    private static string? GetDisabledReason(Compilation compilation, AnalyzerOptions options)
+    /// <summary>
+    /// MMON010: a non-partial <c>[DriftTracked]</c> method of a library that other assemblies can call (it is visible outside
+    /// the assembly, or implements a visible interface): their calls are compiled elsewhere, where nothing intercepts them.
+    /// </summary>
+    private static void AnalyzeLibraryMethod(SymbolAnalysisContext context, KnownSymbols known)
     {
+        var method = (IMethodSymbol)context.Symbol;
+        if (!known.IsInterceptedMethod(method)
+            || !known.HasAttribute(method.ContainingType, known.MonitoredModel)
+            || method.Locations.FirstOrDefault(l => l.IsInSource) is not { } location)
+        {
+            return;
+        }
+
+        var hasUnsafeAccessor = context.Compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorAttribute") is not null;
+        if (ModelRules.GetBlocker(method, hasUnsafeAccessor, out _) != MonitoringBlocker.None)
+        {
+            return; // MMON009 says why it is not monitored at all
+        }
+
+        if (IsVisibleOutside(method) || ImplementsVisibleInterface(method))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.CalledFromOtherAssemblies, location, method.Name));
+        }
+    }
+
+    /// <summary>A library that other assemblies reference: not an executable, and not a test project (which nothing references).</summary>
+    private static bool IsLibrary(Compilation compilation)
+        => compilation.Options.OutputKind is OutputKind.DynamicallyLinkedLibrary or OutputKind.NetModule or OutputKind.WindowsRuntimeMetadata
+            && !compilation.ReferencedAssemblyNames.Any(a => TestFrameworks.Contains(a.Name));
+
+    private static readonly ImmutableHashSet<string> TestFrameworks = ImmutableHashSet.Create(
+        StringComparer.OrdinalIgnoreCase,
+        "xunit.core", "xunit.v3.core", "nunit.framework", "Microsoft.VisualStudio.TestPlatform.TestFramework", "MSTest.TestFramework", "TUnit.Core");
+
+    private static bool IsVisibleOutside(ISymbol symbol)
+    {
+        for (var current = symbol; current is not null && current is not INamespaceSymbol; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ImplementsVisibleInterface(IMethodSymbol method)
+    {
+        foreach (var @interface in method.ContainingType.AllInterfaces)
+        {
+            if (!IsVisibleOutside(@interface))
+            {
+                continue;
+            }
+
+            foreach (var member in @interface.GetMembers(method.Name))
+            {
+                if (SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Why interception cannot work in this compilation, or null when it can.</summary>
+    /// <param name="nothingGenerated">Below C# 9 the generator emits nothing at all, partial mode included.</param>
+    private static string? GetDisabledReason(Compilation compilation, AnalyzerOptions options, out bool nothingGenerated)
+    {
+        nothingGenerated = false;
         var parseOptions = compilation.SyntaxTrees.FirstOrDefault()?.Options as CSharpParseOptions;
         if (parseOptions is null)
         {
             return null;
         }
 
-        if (parseOptions.LanguageVersion < LanguageVersion.CSharp12)
+        if (parseOptions.LanguageVersion < ModelRules.InterceptorsLanguageVersion)
         {
+            nothingGenerated = parseOptions.LanguageVersion < ModelRules.GeneratedCodeLanguageVersion;
             return string.Format(
                 System.Globalization.CultureInfo.InvariantCulture,
-                Descriptors.LangVersionTooLowReason,
+                nothingGenerated ? Descriptors.LangVersionFarTooLowReason : Descriptors.LangVersionTooLowReason,
                 parseOptions.LanguageVersion.ToDisplayString());
         }
 
-        // The compiler receives InterceptorsNamespaces as a feature flag (/features:InterceptorsNamespaces=A;B), which
-        // is what decides. The MSBuild property made visible by the package's props is a fallback only: the
-        // generated .editorconfig cuts a value at its first ';' (an inline comment there), so it is complete only
-        // when the list has one namespace.
-        var lists = new List<string?>();
-        foreach (var key in new[] { "InterceptorsNamespaces", "InterceptorsPreviewNamespaces" })
-        {
-            parseOptions.Features.TryGetValue(key, out var fromFeatures);
-            options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue("build_property." + key, out var fromProperty);
-            lists.Add(fromFeatures);
-            lists.Add(fromProperty);
-        }
-
-        var enabled = lists
-            .Where(l => l is not null)
-            .SelectMany(l => l!.Split(';', ','))
-            .Any(n => string.Equals(n.Trim(), GeneratedNamespace, StringComparison.Ordinal));
+        // The compiler receives InterceptorsNamespaces as a feature flag (/features:InterceptorsNamespaces=A;B), which is what
+        // decides, and what the generator reads to decide whether to emit interceptors: the same rule, shared.
+        var enabled = ModelRules.InterceptorsEnabled(parseOptions);
         return enabled ? null : Descriptors.NamespaceMissingReason;
     }
 }

@@ -116,8 +116,7 @@ internal sealed class KnownSymbols
     /// <summary>
     /// A partial <c>[DriftTracked]</c> method gets a generated body (partial mode) and needs no interception.
     /// </summary>
-    public static bool IsPartialMode(IMethodSymbol method)
-        => method.IsPartialDefinition || method.PartialDefinitionPart is not null;
+    public static bool IsPartialMode(IMethodSymbol method) => ModelMonitoring.SourceModel.ModelRules.IsPartialMode(method);
 
     /// <summary>Whether a call of <paramref name="method"/> is monitored only through interception.</summary>
     public bool IsInterceptedMethod(IMethodSymbol method)

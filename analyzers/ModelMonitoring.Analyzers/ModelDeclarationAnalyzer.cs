@@ -6,14 +6,16 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ModelMonitoring.SourceModel;
 
 namespace ModelMonitoring.Analyzers;
 
 /// <summary>
 /// Checks what the user declared with the attributes:
 /// MMON002 (<c>[DriftTracked]</c> outside a model), MMON003 (nothing to capture), MMON004 (invalid model or
-/// feature name, duplicate model name), MMON006 (personal feature without <c>[Sensitive]</c>) and MMON007 (string
-/// feature without <c>MaxCategories</c>).
+/// feature name, duplicate model or feature name), MMON006 (personal feature without <c>[Sensitive]</c>), MMON007 (string
+/// feature without <c>MaxCategories</c>) and MMON011 (a property that looks like a feature but is not captured). What is
+/// captured comes from the rules the generator uses (<see cref="FeatureRules"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModelDeclarationAnalyzer : ModelMonitoringAnalyzer
@@ -26,7 +28,8 @@ public sealed class ModelDeclarationAnalyzer : ModelMonitoringAnalyzer
         Descriptors.DuplicateModelName,
         Descriptors.DuplicateFeatureName,
         Descriptors.PersonalFeatureNotSensitive,
-        Descriptors.StringFeatureWithoutMaxCategories);
+        Descriptors.StringFeatureWithoutMaxCategories,
+        Descriptors.PropertyNotCaptured);
 
     /// <inheritdoc />
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
@@ -44,31 +47,32 @@ public sealed class ModelDeclarationAnalyzer : ModelMonitoringAnalyzer
         private readonly AnalyzerSettings _settings;
         private readonly ConcurrentBag<(string Name, INamedTypeSymbol Type, Location Location)> _models = new();
 
-        // The properties that [DriftTracked] methods capture: found once per compilation, on first use, so
-        // that a property's diagnostics are reported from the property's own symbol action (local diagnostics,
-        // which the IDE shows and fixes in the open document).
-        private readonly Lazy<ImmutableHashSet<IPropertySymbol>> _capturedProperties;
+        // The properties that [DriftTracked] methods capture or skip: found once per compilation, on first use, so that a
+        // property's diagnostics are reported from the property's own symbol action (local diagnostics, which the IDE shows
+        // and fixes in the open document).
+        private readonly Lazy<SourceProperties> _sourceProperties;
 
         public CompilationState(Compilation compilation, KnownSymbols known, AnalyzerSettings settings)
         {
             _known = known;
             _settings = settings;
-            _capturedProperties = new Lazy<ImmutableHashSet<IPropertySymbol>>(
-                () => FeatureCapture.FindCapturedProperties(compilation, known, CancellationToken.None),
+            _sourceProperties = new Lazy<SourceProperties>(
+                () => FeatureCapture.FindSourceProperties(compilation, known, CancellationToken.None),
                 LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public void AnalyzeProperty(SymbolAnalysisContext context)
         {
-            var property = (IPropertySymbol)context.Symbol;
-            if (!_capturedProperties.Value.Contains(property.OriginalDefinition)
-                || FeatureCapture.TryCreatePropertyFeature(property, _known) is not { } feature)
-            {
-                return;
-            }
-
+            var property = ((IPropertySymbol)context.Symbol).OriginalDefinition;
             var tree = property.Locations.FirstOrDefault(l => l.IsInSource)?.SourceTree;
-            AnalyzeFeature(context, feature, _settings.PersonalDataNames(tree));
+            if (_sourceProperties.Value.Captured.TryGetValue(property, out var feature))
+            {
+                AnalyzeFeature(context, feature, _settings.PersonalDataNames(tree));
+            }
+            else if (_sourceProperties.Value.Skipped.TryGetValue(property, out var skipped))
+            {
+                ReportNotCaptured(context, skipped, property.Locations.First(l => l.IsInSource));
+            }
         }
 
         public void AnalyzeType(SymbolAnalysisContext context)
@@ -97,7 +101,9 @@ public sealed class ModelDeclarationAnalyzer : ModelMonitoringAnalyzer
         public void AnalyzeMethod(SymbolAnalysisContext context)
         {
             var method = (IMethodSymbol)context.Symbol;
-            if (method.MethodKind != MethodKind.Ordinary || method.PartialDefinitionPart is not null || !_known.IsDriftTracked(method))
+            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation)
+                || method.PartialDefinitionPart is not null
+                || !_known.IsDriftTracked(method))
             {
                 // A partial method's attributes are merged; analyze its definition part only.
                 return;
@@ -117,29 +123,38 @@ public sealed class ModelDeclarationAnalyzer : ModelMonitoringAnalyzer
                     modelName));
             }
 
-            var features = FeatureCapture.Capture(method, _known, out var duplicates);
-            foreach (var duplicate in duplicates)
+            var plan = FeatureCapture.Capture(method);
+            foreach (var duplicate in plan.Skipped.Where(s => s.Reason == SkipReason.DuplicateName))
             {
-                var first = features.First(f => f.Name == duplicate.Name);
+                var first = duplicate.KeptInstead!;
                 context.ReportDiagnostic(Diagnostic.Create(
-                    Descriptors.DuplicateFeatureName, methodLocation, duplicate.Name, first.Member.Name, duplicate.Member.Name, method.Name));
+                    Descriptors.DuplicateFeatureName,
+                    methodLocation,
+                    duplicate.Name,
+                    FeatureCapture.Describe(first.Member, first.Parameter),
+                    FeatureCapture.Describe(duplicate.Member, duplicate.Parameter),
+                    method.Name));
             }
 
-            if (features.IsEmpty)
+            if (plan.Inputs.IsEmpty)
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.NothingToCapture, methodLocation, method.Name));
-                return;
             }
 
-            // Properties declared in this compilation are checked by AnalyzeProperty; parameters and properties of
-            // referenced assemblies here, at the parameter.
+            // Properties declared in this compilation are checked by AnalyzeProperty; parameters, and properties of
+            // referenced assemblies, here, at the parameter (or the method, for the prediction).
             var personalNames = _settings.PersonalDataNames(methodLocation.SourceTree);
-            foreach (var feature in features)
+            foreach (var feature in plan.Inputs)
             {
                 if (!feature.IsSourceProperty)
                 {
                     AnalyzeFeature(context, feature, personalNames);
                 }
+            }
+
+            foreach (var skipped in plan.Skipped.Where(s => s.Reason == SkipReason.UnsupportedType && !s.Member.Locations.Any(l => l.IsInSource)))
+            {
+                ReportNotCaptured(context, skipped, skipped.Parameter?.Locations.FirstOrDefault() ?? methodLocation);
             }
         }
 
@@ -164,9 +179,20 @@ public sealed class ModelDeclarationAnalyzer : ModelMonitoringAnalyzer
             }
         }
 
-        private void AnalyzeFeature(SymbolAnalysisContext context, CapturedFeature feature, ImmutableArray<ImmutableArray<string>> personalNames)
+        private static void ReportNotCaptured(SymbolAnalysisContext context, SkippedValue skipped, Location location)
         {
-            var location = feature.GetLocation();
+            var owner = skipped.Member.ContainingType?.Name ?? string.Empty;
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.PropertyNotCaptured,
+                location,
+                skipped.Member.Name,
+                owner,
+                skipped.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+        }
+
+        private void AnalyzeFeature(SymbolAnalysisContext context, CapturedValue feature, ImmutableArray<ImmutableArray<string>> personalNames)
+        {
+            var location = GetLocation(feature);
             if (!Naming.IsValidLabel(feature.Name))
             {
                 var nameLocation = feature.HasExplicitName
@@ -177,21 +203,33 @@ public sealed class ModelDeclarationAnalyzer : ModelMonitoringAnalyzer
 
             if (!feature.IsSensitive)
             {
-                var personal = AnalyzerSettings.MatchPersonalName(feature.Member.Name, personalNames)
-                    ?? AnalyzerSettings.MatchPersonalName(feature.Name, personalNames);
+                var personal = AnalyzerSettings.MatchPersonalName(feature.Member, feature.DefaultName, feature.ValueType, personalNames);
                 if (personal is not null)
                 {
                     Report(context, Descriptors.PersonalFeatureNotSensitive, location, feature.Name, personal, feature.Member.Name);
                 }
             }
 
-            if (feature.Type.SpecialType == SpecialType.System_String
+            if (feature.ValueType.SpecialType == SpecialType.System_String
                 && !feature.IsSensitive
-                && !feature.HasMaxCategories
-                && !(feature.GetNamedArgument("Kind") is { Value: 1 }))
+                && !feature.HasMaxCategories)
             {
                 Report(context, Descriptors.StringFeatureWithoutMaxCategories, location, feature.Name);
             }
+        }
+
+        /// <summary>Where a diagnostic about a feature goes: the member in source, else the method's parameter.</summary>
+        private static Location GetLocation(CapturedValue feature)
+        {
+            foreach (var location in feature.Member.Locations)
+            {
+                if (location.IsInSource)
+                {
+                    return location;
+                }
+            }
+
+            return feature.Parameter is { Locations.Length: > 0 } ? feature.Parameter.Locations[0] : Location.None;
         }
 
         private static void Report(SymbolAnalysisContext context, DiagnosticDescriptor descriptor, Location location, params object[] arguments)

@@ -4,19 +4,22 @@ using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ModelMonitoring.SourceModel;
 
 namespace ModelMonitoring.Analyzers;
 
 /// <summary>
-/// MMON009: <c>[DriftTracked]</c> methods for which the generator silently emits nothing or intercepts nothing,
-/// by the same rules as the generator's parser (<c>ParseTrackedMethod</c>, <c>ParseCallSite</c>):
-/// a generic method; a method of a struct model that is not partial (calls of struct models are never intercepted);
-/// a model type, or a type containing it, that generated code cannot access. Methods of types without
-/// <c>[MonitoredModel]</c> are left to MMON002.
+/// MMON009: <c>[DriftTracked]</c> methods for which the generator silently emits nothing or intercepts nothing, by the rules
+/// the generator's parser uses (<see cref="ModelRules.GetBlocker"/>, shared source): a model type that generated code cannot
+/// access (reported once, at the type); a non-partial instance method of a struct model; a private or protected method that
+/// <c>[UnsafeAccessor]</c> cannot reach; a partial method in a type that is not partial; pointers; <c>[Obsolete(error: true)]</c>;
+/// an explicit interface implementation. Methods of types without <c>[MonitoredModel]</c> are left to MMON002.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnsupportedModelAnalyzer : ModelMonitoringAnalyzer
 {
+    private const string UnsafeAccessorAttribute = "System.Runtime.CompilerServices.UnsafeAccessorAttribute";
+
     private static readonly SymbolDisplayFormat TypeFormat = new(
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
         genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
@@ -27,8 +30,9 @@ public sealed class UnsupportedModelAnalyzer : ModelMonitoringAnalyzer
     /// <inheritdoc />
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
+        var hasUnsafeAccessor = start.Compilation.GetTypeByMetadataName(UnsafeAccessorAttribute) is not null;
         start.RegisterSymbolAction(c => AnalyzeType(c, known), SymbolKind.NamedType);
-        start.RegisterSymbolAction(c => AnalyzeMethod(c, known), SymbolKind.Method);
+        start.RegisterSymbolAction(c => AnalyzeMethod(c, known, hasUnsafeAccessor), SymbolKind.Method);
     }
 
     /// <summary>A model that generated code cannot access: once per type, at its identifier, naming its tracked methods.</summary>
@@ -40,7 +44,7 @@ public sealed class UnsupportedModelAnalyzer : ModelMonitoringAnalyzer
             return;
         }
 
-        var inaccessible = InaccessibleTypes(type);
+        var inaccessible = ModelRules.InaccessibleContainers(type);
         if (inaccessible.Count == 0)
         {
             return;
@@ -57,62 +61,69 @@ public sealed class UnsupportedModelAnalyzer : ModelMonitoringAnalyzer
             return; // the generator starts from [DriftTracked] methods: a model without any has nothing to lose
         }
 
-        var changes = inaccessible.Count == 1 && SymbolEqualityComparer.Default.Equals(inaccessible[0], type)
-            ? "it"
-            : string.Join(" and ", inaccessible.Select(t => "'" + t.ToDisplayString(TypeFormat) + "'"));
-        var reason = string.Format(CultureInfo.InvariantCulture, Descriptors.InaccessibleModelReason, type.ToDisplayString(TypeFormat), changes);
+        var reason = string.Format(CultureInfo.InvariantCulture, Descriptors.InaccessibleModelReason, type.ToDisplayString(TypeFormat),
+            inaccessible.Count == 1 && SymbolEqualityComparer.Default.Equals(inaccessible[0], type) ? "it" : Names(inaccessible));
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.CannotBeMonitored, location, string.Join("', '", methods), reason));
     }
 
-    /// <summary>A generic method, or a method of a struct model that is not partial: at the method's identifier.</summary>
-    private static void AnalyzeMethod(SymbolAnalysisContext context, KnownSymbols known)
+    /// <summary>Every other reason, at the method's identifier.</summary>
+    private static void AnalyzeMethod(SymbolAnalysisContext context, KnownSymbols known, bool hasUnsafeAccessor)
     {
         var method = (IMethodSymbol)context.Symbol;
         var type = method.ContainingType;
-        if (!IsTrackedDefinition(method, known)
-            || type is null
-            || !known.HasAttribute(type, known.MonitoredModel) // MMON002
-            || InaccessibleTypes(type).Count > 0) // reported once, at the type
+        if (!IsTrackedDefinition(method, known) || type is null || !known.HasAttribute(type, known.MonitoredModel))
         {
-            return;
+            return; // MMON002
         }
 
+        var blocker = ModelRules.GetBlocker(method, hasUnsafeAccessor, out var typesToChange);
+        var properties = ImmutableDictionary<string, string?>.Empty;
         string reason;
-        if (method.IsGenericMethod)
+        switch (blocker)
         {
-            reason = Descriptors.GenericMethodReason;
-        }
-        else if (type.IsValueType && !KnownSymbols.IsPartialMode(method))
-        {
-            reason = Descriptors.StructModelReason;
-        }
-        else
-        {
-            return;
+            case MonitoringBlocker.None:
+            case MonitoringBlocker.InaccessibleModelType: // reported once, at the type
+                return;
+            case MonitoringBlocker.StructModelInstanceMethod:
+                reason = Descriptors.StructModelReason;
+                break;
+            case MonitoringBlocker.InaccessibleSignatureType:
+                reason = Descriptors.InaccessibleSignatureReason;
+                break;
+            case MonitoringBlocker.InaccessibleMethodWithoutUnsafeAccessor:
+                reason = Descriptors.NoUnsafeAccessorReason;
+                break;
+            case MonitoringBlocker.InaccessibleMethodShape:
+                reason = Descriptors.InaccessibleMethodShapeReason;
+                break;
+            case MonitoringBlocker.PointerSignature:
+                reason = Descriptors.PointerReason;
+                break;
+            case MonitoringBlocker.ObsoleteError:
+                reason = Descriptors.ObsoleteReason;
+                break;
+            case MonitoringBlocker.ContainingTypeNotPartial:
+                var names = Names(typesToChange);
+                reason = string.Format(CultureInfo.InvariantCulture, Descriptors.ContainersNotPartialReason, names + (typesToChange.Count == 1 ? " is" : " are"), typesToChange.Count == 1 ? "it" : "them");
+                properties = properties.Add(Descriptors.FixProperty, Descriptors.MakeContainersPartialFix);
+                break;
+            default:
+                reason = Descriptors.ExplicitImplementationReason;
+                break;
         }
 
         if (method.Locations.FirstOrDefault(l => l.IsInSource) is { } location)
         {
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.CannotBeMonitored, location, method.Name, reason));
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.CannotBeMonitored, location, properties, method.Name, reason));
         }
     }
+
+    private static string Names(IReadOnlyList<INamedTypeSymbol> types)
+        => string.Join(" and ", types.Select(t => "'" + t.ToDisplayString(TypeFormat) + "'"));
 
     /// <summary>An ordinary <c>[DriftTracked]</c> method; of a partial method, its definition part only (attributes are merged).</summary>
     private static bool IsTrackedDefinition(IMethodSymbol method, KnownSymbols known)
-        => method.MethodKind == MethodKind.Ordinary && method.PartialDefinitionPart is null && known.IsDriftTracked(method);
-
-    /// <summary>The type and the types containing it, outermost first, that generated code cannot access.</summary>
-    private static List<INamedTypeSymbol> InaccessibleTypes(INamedTypeSymbol type)
-    {
-        var result = new List<INamedTypeSymbol>();
-        for (var current = type; current is not null; current = current.ContainingType)
-        {
-            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
-            {
-                result.Insert(0, current);
-            }
-        }
-
-        return result;
-    }
+        => method.MethodKind is MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation
+            && method.PartialDefinitionPart is null
+            && known.IsDriftTracked(method);
 }

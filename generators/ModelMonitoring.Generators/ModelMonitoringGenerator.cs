@@ -1,12 +1,17 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ModelMonitoring.SourceModel;
 
 namespace ModelMonitoring.Generators
 {
     /// <summary>
     /// Emits monitoring for every <c>[DriftTracked]</c> method of a <c>[MonitoredModel]</c> type: interceptors for the
-    /// compilation's call sites, bodies for partial declarations, and the model catalog.
+    /// compilation's call sites (direct, and through interfaces or base classes), bodies for partial declarations, and the
+    /// model catalog. It emits nothing that cannot compile: below C# 9 nothing, below C# 11 or without
+    /// <c>InterceptorsNamespaces</c> no interceptors (MMON008 says so).
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class ModelMonitoringGenerator : IIncrementalGenerator
@@ -20,14 +25,14 @@ namespace ModelMonitoring.Generators
             /// <summary>The specs grouped by model.</summary>
             public const string Models = nameof(Models);
 
-            /// <summary>Each call to a tracked method that can be intercepted.</summary>
+            /// <summary>Each call to a tracked method, or through an interface or base method, that can be intercepted.</summary>
             public const string CallSites = nameof(CallSites);
 
             /// <summary>All call sites, collected.</summary>
             public const string AllCallSites = nameof(AllCallSites);
 
-            /// <summary>Whether the compilation can use [ModuleInitializer].</summary>
-            public const string Capabilities = nameof(Capabilities);
+            /// <summary>What the compilation's language version and options allow.</summary>
+            public const string Settings = nameof(Settings);
         }
 
         /// <inheritdoc />
@@ -35,7 +40,7 @@ namespace ModelMonitoring.Generators
         {
             IncrementalValueProvider<EquatableArray<ModelSpec>> models = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
-                    Parser.DriftTrackedAttribute,
+                    Symbols.DriftTrackedMetadataName,
                     predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax,
                     transform: Parser.ParseTrackedMethod)
                 .Where(static method => method is not null)
@@ -54,29 +59,47 @@ namespace ModelMonitoring.Generators
                 .Select(static (calls, _) => calls.ToEquatableArray())
                 .WithTrackingName(TrackingNames.AllCallSites);
 
-            IncrementalValueProvider<bool> hasModuleInitializer = context.CompilationProvider
-                .Select(static (compilation, _) => compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null)
-                .WithTrackingName(TrackingNames.Capabilities);
+            IncrementalValueProvider<GeneratorSettings> settings = context.ParseOptionsProvider
+                .Combine(context.CompilationProvider.Select(static (compilation, _) =>
+                    compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null))
+                .Select(static (input, _) =>
+                {
+                    var options = input.Left as CSharpParseOptions;
+                    LanguageVersion version = options?.LanguageVersion ?? LanguageVersion.Default;
+                    return new GeneratorSettings(
+                        CanEmit: version >= ModelRules.GeneratedCodeLanguageVersion,
+                        CanIntercept: version >= ModelRules.InterceptorsLanguageVersion && ModelRules.InterceptorsEnabled(options),
+                        HasModuleInitializer: input.Right);
+                })
+                .WithTrackingName(TrackingNames.Settings);
 
-            context.RegisterSourceOutput(models.Combine(callSites).Combine(hasModuleInitializer), static (spc, input) =>
+            context.RegisterSourceOutput(models.Combine(callSites).Combine(settings), static (spc, input) =>
             {
-                ((EquatableArray<ModelSpec> modelSpecs, EquatableArray<CallSiteSpec> calls), bool moduleInitializer) = input;
-                if (modelSpecs.Count == 0)
+                ((EquatableArray<ModelSpec> modelSpecs, EquatableArray<CallSiteSpec> calls), GeneratorSettings options) = input;
+                if (modelSpecs.Count == 0 || !options.CanEmit)
                 {
                     return;
                 }
 
-                ImmutableArray<CallSiteSpec> callList = calls.Items;
-                foreach (ModelSpec model in modelSpecs)
+                ImmutableArray<ModelSpec> modelList = modelSpecs.Items;
+                IReadOnlyDictionary<string, string> helpers = Emitter.HelperNames(modelList);
+                List<CallSiteSpec> direct = options.CanIntercept ? calls.Where(c => c.Kind == CallKind.Direct).ToList() : new List<CallSiteSpec>();
+                foreach (ModelSpec model in modelList)
                 {
-                    spc.AddSource(Emitter.HintName(model, "Monitoring"), Emitter.EmitModel(model, callList));
+                    string helper = helpers[model.Type.MetadataName];
+                    spc.AddSource(helper + ".g.cs", Emitter.EmitModel(model, helper, direct));
                     if (model.Methods.Any(m => m.IsPartial))
                     {
-                        spc.AddSource(Emitter.HintName(model, "Partial"), Emitter.EmitPartialMethods(model));
+                        spc.AddSource(helper + ".Partial.g.cs", Emitter.EmitPartialMethods(model, helper));
                     }
                 }
 
-                spc.AddSource("ModelCatalogRegistration.g.cs", Emitter.EmitCatalog(modelSpecs.Items, moduleInitializer));
+                if (options.CanIntercept && Emitter.EmitDispatch(calls.Where(c => c.Kind == CallKind.Dispatch).ToList(), modelList, helpers) is { } dispatch)
+                {
+                    spc.AddSource("DispatchInterceptors.g.cs", dispatch);
+                }
+
+                spc.AddSource("ModelCatalogRegistration.g.cs", Emitter.EmitCatalog(modelList, helpers, options.HasModuleInitializer));
             });
         }
     }

@@ -1,143 +1,315 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelMonitoring.SourceModel;
 
 namespace ModelMonitoring.Generators
 {
-    /// <summary>Turns symbols into specs. Nothing it returns holds a symbol or a syntax node.</summary>
+    /// <summary>
+    /// Turns symbols into specs. What is captured comes from the shared <see cref="FeatureRules"/>, what can be monitored from
+    /// <see cref="ModelRules"/> (the analyzer uses the same two). Nothing it returns holds a symbol or a syntax node.
+    /// </summary>
     internal static class Parser
     {
-        internal const string MonitoredModelAttribute = "ModelMonitoring.MonitoredModelAttribute";
-        internal const string DriftTrackedAttribute = "ModelMonitoring.DriftTrackedAttribute";
-        private const string FeatureAttribute = "ModelMonitoring.FeatureAttribute";
-        private const string IgnoreFeatureAttribute = "ModelMonitoring.IgnoreFeatureAttribute";
-        private const string SensitiveAttribute = "ModelMonitoring.SensitiveAttribute";
-
-        private const int KindAuto = 0;
-        private const int KindNumerical = 1;
-        private const int KindCategorical = 2;
+        private const string UnsafeAccessorAttribute = "System.Runtime.CompilerServices.UnsafeAccessorAttribute";
 
         private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
         private static readonly SymbolDisplayFormat NonNullableTypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
+        /// <summary>Identifies an interface or base method, closed over its type arguments, in both a call and an implementation.</summary>
+        private static readonly SymbolDisplayFormat DispatchKeyFormat = new(
+            globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Included,
+            typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+            genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+            memberOptions: SymbolDisplayMemberOptions.IncludeContainingType | SymbolDisplayMemberOptions.IncludeParameters,
+            parameterOptions: SymbolDisplayParameterOptions.IncludeType | SymbolDisplayParameterOptions.IncludeParamsRefOut,
+            miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
         /// <summary>A tracked method together with its model, before grouping by model.</summary>
         internal sealed record TrackedMethod(string ModelKey, ModelSpec Model, MethodSpec Method);
 
         public static TrackedMethod? ParseTrackedMethod(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not IMethodSymbol method || method.ContainingType is not INamedTypeSymbol type)
+            if (context.TargetSymbol is not IMethodSymbol target)
             {
                 return null;
             }
 
-            AttributeData? modelAttribute = type.GetAttributes()
-                .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MonitoredModelAttribute);
-            if (modelAttribute is null || !IsReachableFromGeneratedCode(type) || method.MethodKind != MethodKind.Ordinary || method.IsGenericMethod)
+            IMethodSymbol method = target.PartialDefinitionPart ?? target;
+            if (method.ContainingType is not INamedTypeSymbol type || !Symbols.IsMonitoredModel(type)
+                || method.MethodKind is not (MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation))
             {
-                // Reported by the analyzer (MMON002 and friends); nothing to generate.
-                return null;
+                return null; // MMON002 reports a [DriftTracked] method outside a model
+            }
+
+            bool hasUnsafeAccessor = context.SemanticModel.Compilation.GetTypeByMetadataName(UnsafeAccessorAttribute) is not null;
+            if (ModelRules.GetBlocker(method, hasUnsafeAccessor, out _) != MonitoringBlocker.None)
+            {
+                return null; // MMON009 says why
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-
-            string modelName = modelAttribute.ConstructorArguments.Length > 0 && modelAttribute.ConstructorArguments[0].Value is string n ? n : KebabCase(type.Name);
-            string? owner = NamedString(modelAttribute, "Owner");
-            string? squad = NamedString(modelAttribute, "Squad");
-            string? version = NamedString(modelAttribute, "Version");
-
+            AttributeData attribute = Symbols.Find(type, Symbols.MonitoredModelAttribute)!;
             TypeSpec typeSpec = ParseType(type);
-            MethodSpec methodSpec = ParseMethod(method, index: 0);
-            var model = new ModelSpec(modelName, owner, squad, version, typeSpec, EquatableArray<MethodSpec>.Empty);
+            bool nullableEnabled = context.SemanticModel.GetNullableContext(context.TargetNode.SpanStart).AnnotationsEnabled();
+            MethodSpec methodSpec = ParseMethod(method, FeatureRules.Capture(method), nullableEnabled);
+            var model = new ModelSpec(
+                ModelRules.ModelName(type),
+                Symbols.NamedString(attribute, "Owner"),
+                Symbols.NamedString(attribute, "Squad"),
+                Symbols.NamedString(attribute, "Version"),
+                Symbols.NamedString(attribute, "TrainedAt"),
+                typeSpec,
+                EquatableArray<MethodSpec>.Empty);
             return new TrackedMethod(typeSpec.MetadataName, model, methodSpec);
         }
 
-        /// <summary>Groups tracked methods by model, numbering each model's methods in a stable order.</summary>
+        /// <summary>
+        /// Groups tracked methods by model and numbers each model's methods in a stable order. Predictions that two methods
+        /// name alike with different kinds are named per method (<see cref="FeatureRules.PredictionNamesToSplit"/>).
+        /// </summary>
         public static EquatableArray<ModelSpec> GroupByModel(IEnumerable<TrackedMethod> methods)
         {
             var models = new List<ModelSpec>();
             foreach (IGrouping<string, TrackedMethod> group in methods.GroupBy(m => m.ModelKey).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 ModelSpec first = group.First().Model;
-                MethodSpec[] ordered = group.Select(m => m.Method).OrderBy(m => m.Key, StringComparer.Ordinal).ToArray();
-                var numbered = ordered.Select((m, i) => m with { Index = i }).ToEquatableArray();
+                MethodSpec[] ordered = group.Select(m => m.Method)
+                    .GroupBy(m => m.Key, StringComparer.Ordinal).Select(g => g.First()) // a partial method seen at both parts
+                    .OrderBy(m => m.Key, StringComparer.Ordinal)
+                    .ToArray();
+                HashSet<string> split = FeatureRules.PredictionNamesToSplit(
+                    ordered.SelectMany(m => m.Features).Where(f => f.IsPrediction).Select(f => (f.Name, f.Kind, f.Storage)));
+                var numbered = ordered.Select((m, i) => m with
+                {
+                    Index = i,
+                    Features = split.Count == 0
+                        ? m.Features
+                        : m.Features.Select(f => f.IsPrediction && split.Contains(f.Name) ? f with { Name = FeatureRules.PerMethodName(m.Name, f.Name) } : f)
+                            .ToEquatableArray(),
+                }).ToEquatableArray();
                 models.Add(first with { Methods = numbered });
             }
 
             return models.ToEquatableArray();
         }
 
+        public static bool IsCandidateInvocation(SyntaxNode node, CancellationToken cancellationToken) =>
+            node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax or MemberBindingExpressionSyntax or IdentifierNameSyntax or GenericNameSyntax };
+
         public static CallSiteSpec? ParseCallSite(GeneratorSyntaxContext context, CancellationToken cancellationToken)
         {
             var invocation = (InvocationExpressionSyntax)context.Node;
-            if (context.SemanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol target)
+            SemanticModel semanticModel = context.SemanticModel;
+            if (semanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol symbol
+                || invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax })
+            {
+                return null; // base.Predict() must reach the base method itself, not the receiver's override
+            }
+
+            IMethodSymbol bound = symbol.ReducedFrom ?? symbol;
+            IMethodSymbol definition = bound.OriginalDefinition;
+            IMethodSymbol trackedDefinition = definition.PartialDefinitionPart ?? definition;
+            if (definition.MethodKind != MethodKind.Ordinary)
             {
                 return null;
             }
 
-            IMethodSymbol definition = target.ReducedFrom ?? target.OriginalDefinition;
-            if (definition.IsPartialDefinition || definition.PartialDefinitionPart is not null || definition.MethodKind != MethodKind.Ordinary || definition.IsGenericMethod)
+            if (Symbols.IsDriftTracked(trackedDefinition))
             {
-                return null; // partial mode wraps itself; generic methods are not supported
+                return ParseDirectCall(semanticModel, invocation, trackedDefinition, receiver: null, cancellationToken);
             }
 
-            if (!definition.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DriftTrackedAttribute))
+            // A call on a subclass binds to its override (LinearModel.Predict overriding the tracked ModelBase.Predict): the
+            // interceptor takes the subclass, and the model's wrapper dispatches to the override.
+            for (IMethodSymbol? overridden = definition.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (Symbols.IsDriftTracked(overridden.OriginalDefinition))
+                {
+                    INamedTypeSymbol subclass = definition.ContainingType;
+                    return ModelRules.ContainersAndSelf(subclass).Any(t => t.IsGenericType) || !ModelRules.IsNameable(subclass)
+                        ? null
+                        : ParseDirectCall(semanticModel, invocation, overridden.OriginalDefinition, subclass.ToDisplayString(NonNullableTypeFormat), cancellationToken);
+                }
+            }
+
+            return ParseDispatchCall(semanticModel, invocation, bound, cancellationToken);
+        }
+
+        private static CallSiteSpec? ParseDirectCall(
+            SemanticModel semanticModel, InvocationExpressionSyntax invocation, IMethodSymbol method, string? receiver, CancellationToken cancellationToken)
+        {
+            INamedTypeSymbol type = method.ContainingType;
+            if (ModelRules.IsPartialMode(method) || !Symbols.IsMonitoredModel(type) || !type.Locations.Any(l => l.IsInSource) || IsInExpressionTree(semanticModel, invocation, cancellationToken))
+            {
+                return null; // partial mode wraps itself; a model of another assembly is monitored there
+            }
+
+            bool hasUnsafeAccessor = semanticModel.Compilation.GetTypeByMetadataName(UnsafeAccessorAttribute) is not null;
+            if (ModelRules.GetBlocker(method, hasUnsafeAccessor, out _) != MonitoringBlocker.None)
             {
                 return null;
             }
 
-            INamedTypeSymbol type = definition.ContainingType;
-            if (!type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == MonitoredModelAttribute) || !IsReachableFromGeneratedCode(type) || type.IsValueType)
+            InterceptableLocation? location = semanticModel.GetInterceptableLocation(invocation, cancellationToken);
+            return location is null
+                ? null
+                : new CallSiteSpec(CallKind.Direct, MethodKey(method), receiver, Dispatch: null, location.Version, location.Data, location.GetDisplayLocation());
+        }
+
+        /// <summary>
+        /// A call through an interface or a base class declared in this compilation (<c>IPricingModel.Predict</c>, the ASP.NET
+        /// dependency injection pattern): intercepted when a monitored model implements the method; the interceptor tests the
+        /// receiver's type. Calls whose receiver is a type parameter, and generic methods, are left alone.
+        /// </summary>
+        private static CallSiteSpec? ParseDispatchCall(SemanticModel semanticModel, InvocationExpressionSyntax invocation, IMethodSymbol bound, CancellationToken cancellationToken)
+        {
+            INamedTypeSymbol receiver = bound.ContainingType;
+            bool dispatches = receiver.TypeKind == TypeKind.Interface
+                ? bound.IsAbstract || bound.IsVirtual
+                : bound.IsVirtual || bound.IsAbstract || bound.IsOverride;
+            if (!dispatches
+                || bound.IsStatic
+                || bound.IsGenericMethod
+                || bound.ReducedFrom is not null
+                || bound.ReturnsByRef || bound.ReturnsByRefReadonly
+                || Symbols.ContainsTypeParameter(receiver)
+                || !receiver.OriginalDefinition.Locations.Any(l => l.IsInSource)
+                || !ModelRules.IsNameable(receiver)
+                || !bound.Parameters.All(p => ModelRules.IsNameable(p.Type) && !Symbols.ContainsTypeParameter(p.Type))
+                || !ModelRules.IsNameable(bound.ReturnType)
+                || Symbols.ContainsTypeParameter(bound.ReturnType))
             {
                 return null;
             }
 
-            if (invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax })
+            ExpressionSyntax? receiverExpression = invocation.Expression switch
             {
-                return null; // base.Predict() cannot be replaced by a static call
+                MemberAccessExpressionSyntax access => access.Expression,
+                _ => null,
+            };
+            if (receiverExpression is not null && semanticModel.GetTypeInfo(receiverExpression, cancellationToken).Type is ITypeParameterSymbol)
+            {
+                return null;
             }
 
-            InterceptableLocation? location = context.SemanticModel.GetInterceptableLocation(invocation, cancellationToken);
+            if (IsInExpressionTree(semanticModel, invocation, cancellationToken))
+            {
+                return null;
+            }
+
+            InterceptableLocation? location = semanticModel.GetInterceptableLocation(invocation, cancellationToken);
             if (location is null)
             {
                 return null;
             }
 
-            return new CallSiteSpec(MethodKey(definition), location.Version, location.Data, location.GetDisplayLocation());
+            var parameters = bound.Parameters.Select(p => ParseParameter(p, captured: false)).ToEquatableArray();
+            var target = new DispatchTargetSpec(
+                receiver.ToDisplayString(NonNullableTypeFormat),
+                receiver.Name,
+                bound.Name,
+                bound.ReturnType.ToDisplayString(TypeFormat),
+                ReturnRefKind.None,
+                parameters,
+                Prefix(bound.Parameters.Select(p => p.Name)));
+            return new CallSiteSpec(CallKind.Dispatch, DispatchKey(bound), ReceiverType: null, target, location.Version, location.Data, location.GetDisplayLocation());
         }
 
-        public static bool IsCandidateInvocation(SyntaxNode node, CancellationToken cancellationToken) =>
-            node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax or IdentifierNameSyntax or GenericNameSyntax };
+        /// <summary>An interceptor cannot replace a call inside an expression tree (MMON005 reports it).</summary>
+        private static bool IsInExpressionTree(SemanticModel semanticModel, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
+        {
+            for (SyntaxNode? node = invocation.Parent; node is not null && node is not MemberDeclarationSyntax; node = node.Parent)
+            {
+                if (node is AnonymousFunctionExpressionSyntax lambda
+                    && semanticModel.GetTypeInfo(lambda, cancellationToken).ConvertedType is INamedTypeSymbol converted
+                    && IsExpressionType(converted))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsExpressionType(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+            {
+                if (current.ContainingNamespace?.ToDisplayString() == "System.Linq.Expressions"
+                    && current.MetadataName is "Expression`1" or "LambdaExpression")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         internal static string MethodKey(IMethodSymbol method) =>
             method.OriginalDefinition.GetDocumentationCommentId() ?? method.OriginalDefinition.ToDisplayString();
 
-        private static TypeSpec ParseType(INamedTypeSymbol type)
+        internal static string DispatchKey(IMethodSymbol method) => method.ToDisplayString(DispatchKeyFormat);
+
+        /// <summary>
+        /// The interface and base methods whose calls reach <paramref name="method"/> by dispatch: the methods it overrides,
+        /// and the interface methods it implements. A dispatch interceptor tests the receiver for the model type.
+        /// </summary>
+        private static IEnumerable<string> DispatchKeys(IMethodSymbol method)
         {
-            var chain = new List<INamedTypeSymbol>();
-            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            INamedTypeSymbol type = method.ContainingType;
+            if (method.IsStatic || method.IsGenericMethod || type.IsValueType || type.IsGenericType || ModelRules.IsPartialMode(method)
+                || ModelRules.NeedsUnsafeAccessor(method) || method.MethodKind != MethodKind.Ordinary)
             {
-                chain.Insert(0, current);
+                return Array.Empty<string>();
             }
 
+            var keys = new SortedSet<string>(StringComparer.Ordinal);
+            for (IMethodSymbol? overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                keys.Add(DispatchKey(overridden));
+            }
+
+            foreach (INamedTypeSymbol @interface in type.AllInterfaces)
+            {
+                foreach (IMethodSymbol member in @interface.GetMembers(method.Name).OfType<IMethodSymbol>())
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member), method))
+                    {
+                        keys.Add(DispatchKey(member));
+                    }
+                }
+            }
+
+            return keys;
+        }
+
+        private static TypeSpec ParseType(INamedTypeSymbol type)
+        {
+            List<INamedTypeSymbol> chain = ModelRules.ContainersAndSelf(type);
             var containers = chain.Select(t => new ContainingTypeSpec(
                 TypeKeyword(t),
-                t.Name,
-                t.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", t.TypeParameters.Select(p => p.Name)) + ">")).ToEquatableArray();
+                Escape(t.Name),
+                t.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", t.TypeParameters.Select(p => Escape(p.Name))) + ">")).ToEquatableArray();
 
             ITypeParameterSymbol[] typeParameters = chain.SelectMany(t => t.TypeParameters).ToArray();
             string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containingNamespace ? containingNamespace.ToDisplayString() : string.Empty;
-            string metadataName = string.Join(".", chain.Select(t => t.MetadataName));
+            string metadataName = string.Join("+", chain.Select(t => t.MetadataName));
             if (ns.Length > 0)
             {
                 metadataName = ns + "." + metadataName;
+            }
+
+            int depth = 0;
+            for (INamedTypeSymbol? current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                depth++;
             }
 
             return new TypeSpec(
@@ -145,9 +317,11 @@ namespace ModelMonitoring.Generators
                 metadataName,
                 ns.Length == 0 ? null : ns,
                 containers,
-                typeParameters.Select(p => p.Name).ToEquatableArray(),
-                string.Concat(typeParameters.Select(Constraints)),
-                type.IsValueType);
+                typeParameters.Select(p => Escape(p.Name)).ToEquatableArray(),
+                typeParameters.Select(Constraints).Where(c => c.Length > 0).ToEquatableArray(),
+                type.IsValueType,
+                typeParameters.Length > 0,
+                depth);
         }
 
         private static string TypeKeyword(INamedTypeSymbol type) => (type.IsRecord, type.TypeKind) switch
@@ -164,7 +338,7 @@ namespace ModelMonitoring.Generators
             var parts = new List<string>();
             if (parameter.HasReferenceTypeConstraint)
             {
-                parts.Add("class");
+                parts.Add(parameter.ReferenceTypeConstraintNullableAnnotation == NullableAnnotation.Annotated ? "class?" : "class");
             }
             else if (parameter.HasUnmanagedTypeConstraint)
             {
@@ -185,476 +359,163 @@ namespace ModelMonitoring.Generators
                 parts.Add("new()");
             }
 
-            return parts.Count == 0 ? string.Empty : " where " + parameter.Name + " : " + string.Join(", ", parts);
+            if (parameter.AllowsRefLikeType)
+            {
+                parts.Add("allows ref struct");
+            }
+
+            return parts.Count == 0 ? string.Empty : "where " + Escape(parameter.Name) + " : " + string.Join(", ", parts);
         }
 
-        private static MethodSpec ParseMethod(IMethodSymbol method, int index)
+        internal static MethodSpec ParseMethod(IMethodSymbol method, CapturePlan plan, bool nullableEnabled)
         {
-            (ReturnShape shape, ITypeSymbol? resultType) = ReturnShapeOf(method.ReturnType);
-            var features = new FeatureCollector();
-
-            // Which parameter, if any, is a batch of complex inputs.
-            int batchIndex = -1;
-            string? batchCountMember = null;
-            ITypeSymbol? batchItemType = null;
-            for (int i = 0; i < method.Parameters.Length && batchIndex < 0; i++)
+            var parameters = method.Parameters.Select(p => ParseParameter(p, plan.ReadsParameter(p.Ordinal))).ToEquatableArray();
+            var features = new List<FeatureSpec>();
+            int numbers = 0;
+            int labels = 0;
+            foreach (CapturedValue feature in plan.Features)
             {
-                IParameterSymbol parameter = method.Parameters[i];
-                if (parameter.RefKind is RefKind.None or RefKind.In
-                    && !HasAttribute(parameter, IgnoreFeatureAttribute)
-                    && TryGetBatchItem(parameter.Type, out ITypeSymbol? item, out string? countMember)
-                    && IsComplex(item!))
-                {
-                    batchIndex = i;
-                    batchCountMember = countMember;
-                    batchItemType = item;
-                }
+                int slot = feature.Storage == ValueStorage.Number ? numbers++ : labels++;
+                features.Add(ParseFeature(feature, slot));
             }
 
-            var parameters = new List<ParameterSpec>();
-            for (int i = 0; i < method.Parameters.Length; i++)
-            {
-                IParameterSymbol parameter = method.Parameters[i];
-                bool captured = false;
-                if (parameter.RefKind is RefKind.None or RefKind.In && !HasAttribute(parameter, IgnoreFeatureAttribute) && !ContainsTypeParameter(parameter.Type))
-                {
-                    if (i == batchIndex)
-                    {
-                        captured = features.AddComplex("monitoringItem", batchItemType!, prefix: string.Empty, FeatureSource.Input, allowConditional: true) > 0;
-                    }
-                    else if (IsFeatureType(parameter.Type))
-                    {
-                        captured = features.AddScalar(parameter.Name, parameter.Type, EscapeIdentifier(parameter.Name), parameter, FeatureSource.Input, conditionalAccess: false);
-                    }
-                    else if (IsComplex(parameter.Type))
-                    {
-                        captured = features.AddComplex(EscapeIdentifier(parameter.Name), parameter.Type, prefix: string.Empty, FeatureSource.Input, allowConditional: true) > 0;
-                    }
-                }
-
-                parameters.Add(new ParameterSpec(
-                    EscapeIdentifier(parameter.Name),
-                    parameter.Type.ToDisplayString(TypeFormat),
-                    RefKindText(parameter.RefKind),
-                    parameter.IsParams,
-                    captured,
-                    parameter.Type.IsReferenceType || IsNullableValueType(parameter.Type),
-                    i == batchIndex ? batchItemType!.ToDisplayString(TypeFormat) : null));
-            }
-
-            // The prediction.
-            bool resultIsBatch = false;
-            string? resultCountMember = null;
-            bool resultCaptured = false;
-            if (resultType is not null && !ContainsTypeParameter(resultType))
-            {
-                if (batchIndex >= 0 && TryGetBatchItem(resultType, out ITypeSymbol? resultItem, out resultCountMember))
-                {
-                    resultIsBatch = true;
-                    resultCaptured = AddPrediction(features, resultItem!, "monitoringPrediction");
-                }
-                else
-                {
-                    resultCaptured = AddPrediction(features, resultType, "monitoringResult");
-                }
-            }
+            string? batchCount = plan.BatchParameterIndex < 0 ? null : CountMember(method.Parameters[plan.BatchParameterIndex].Type);
+            string? resultType = plan.ReturnKind == ReturnKind.AsyncEnumerable
+                ? ((INamedTypeSymbol)method.ReturnType).TypeArguments[0].ToDisplayString(TypeFormat)
+                : plan.ResultType?.ToDisplayString(TypeFormat);
+            var names = method.Parameters.Select(p => p.Name)
+                .Concat(method.TypeParameters.Select(p => p.Name))
+                .Concat(ModelRules.ContainersAndSelf(method.ContainingType).SelectMany(t => t.TypeParameters).Select(p => p.Name));
 
             return new MethodSpec(
                 MethodKey(method),
                 method.Name,
-                index,
+                Index: 0,
                 method.IsStatic,
-                method.IsPartialDefinition,
-                AccessibilityText(method.DeclaredAccessibility),
+                method.IsExtensionMethod,
+                ModelRules.IsPartialMode(method),
+                PartialModifiers(method),
+                nullableEnabled,
                 method.ReturnType.ToDisplayString(TypeFormat),
-                shape,
-                resultType?.ToDisplayString(TypeFormat),
-                parameters.ToEquatableArray(),
-                features.Features.ToEquatableArray(),
-                batchIndex,
-                batchCountMember,
-                resultIsBatch,
-                resultCountMember,
-                resultCaptured);
+                method.ReturnsByRefReadonly ? ReturnRefKind.RefReadOnly : method.ReturnsByRef ? ReturnRefKind.Ref : ReturnRefKind.None,
+                plan.ReturnKind,
+                resultType,
+                plan.Predictions.Length > 0,
+                method.TypeParameters.Select(p => Escape(p.Name)).ToEquatableArray(),
+                method.TypeParameters.Select(Constraints).Where(c => c.Length > 0).ToEquatableArray(),
+                parameters,
+                features.ToEquatableArray(),
+                plan.BatchParameterIndex,
+                batchCount,
+                plan.BatchItemType?.ToDisplayString(TypeFormat),
+                plan.ResultItemType is not null,
+                plan.ResultItemType is not null && plan.ResultType is not null ? CountMember(plan.ResultType) : null,
+                plan.ResultItemType?.ToDisplayString(TypeFormat),
+                ModelRules.NeedsUnsafeAccessor(method) && !ModelRules.IsPartialMode(method) ? InvocationKind.UnsafeAccessor : InvocationKind.Direct,
+                DispatchKeys(method).ToEquatableArray(),
+                plan.Skipped.Select(s => new SkippedSpec(s.Name, s.Reason, s.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))).ToEquatableArray(),
+                Prefix(names),
+                plan.Key is { } key ? ParseKey(key) : null);
         }
 
-        private static bool AddPrediction(FeatureCollector features, ITypeSymbol type, string variable)
+        private static KeySpec ParseKey(CapturedKey key) => new(
+            Naming.ToSnakeCase(key.Member.Name),
+            key.Origin,
+            Escape(key.Parameter.Name),
+            key.Member is IPropertySymbol property ? Escape(property.Name) : null,
+            key.Conversion,
+            key.ReadThroughNullable);
+
+        private static FeatureSpec ParseFeature(CapturedValue feature, int slot)
         {
-            if (IsFeatureType(type))
-            {
-                return features.AddScalar("prediction", type, variable, attributeSource: null, FeatureSource.Prediction, conditionalAccess: false, nameIsFinal: true);
-            }
-
-            return IsComplex(type) && features.AddComplex(variable, type, prefix: "prediction.", FeatureSource.Prediction, allowConditional: true) > 0;
+            ITypeSymbol valueType = feature.ValueType;
+            bool isEnum = feature.Conversion == ValueConversion.Enum;
+            int drift = feature.DriftMethod;
+            return new FeatureSpec(
+                feature.Name,
+                feature.Kind,
+                feature.Storage,
+                slot,
+                feature.Origin,
+                feature.Parameter is null ? null : Escape(feature.Parameter.Name),
+                feature.Member is IPropertySymbol property ? Escape(property.Name) : null,
+                feature.Conversion,
+                feature.MayBeNull,
+                feature.ReadThroughNullable,
+                valueType.ToDisplayString(NonNullableTypeFormat).Replace("global::", string.Empty),
+                feature.IsSensitive,
+                feature.MaxCategories,
+                (DriftMethodSpec)drift,
+                feature.DriftThreshold,
+                isEnum ? valueType.ToDisplayString(NonNullableTypeFormat) : null,
+                isEnum ? EnumMembers(valueType) : EquatableArray<string>.Empty,
+                feature.IsSegment,
+                feature.IsPredictionScore,
+                feature.PositiveLabel);
         }
 
-        private sealed class FeatureCollector
+        private static ParameterSpec ParseParameter(IParameterSymbol parameter, bool captured) => new(
+            Escape(parameter.Name),
+            parameter.Type.ToDisplayString(TypeFormat),
+            parameter.RefKind switch
+            {
+                RefKind.Ref => ParameterRefKind.Ref,
+                RefKind.Out => ParameterRefKind.Out,
+                RefKind.In => ParameterRefKind.In,
+                RefKind.RefReadOnlyParameter => ParameterRefKind.RefReadOnly,
+                _ => ParameterRefKind.None,
+            },
+            parameter.IsParams,
+            parameter.ScopedKind != ScopedKind.None && !parameter.IsThis && parameter.RefKind != RefKind.Out,
+            captured);
+
+        /// <summary>The definition's modifiers except <c>partial</c>, which the implementation repeats (CS8800).</summary>
+        private static EquatableArray<string> PartialModifiers(IMethodSymbol method)
         {
-            private int _numberSlots;
-            private int _labelSlots;
-            private readonly HashSet<string> _names = new(StringComparer.Ordinal);
-
-            public List<FeatureSpec> Features { get; } = new();
-
-            public int AddComplex(string variable, ITypeSymbol type, string prefix, FeatureSource source, bool allowConditional)
+            if (!ModelRules.IsPartialMode(method))
             {
-                bool conditional = allowConditional && (type.IsReferenceType || IsNullableValueType(type));
-                ITypeSymbol declaring = UnwrapNullable(type);
-                int added = 0;
-                foreach (IPropertySymbol property in ReadableProperties(declaring))
-                {
-                    if (HasAttribute(property, IgnoreFeatureAttribute) || RecordParameterHasAttribute(property, IgnoreFeatureAttribute) || !IsFeatureType(property.Type))
-                    {
-                        continue;
-                    }
-
-                    string access = variable + (conditional ? "?." : ".") + EscapeIdentifier(property.Name);
-                    if (AddScalar(prefix + FeatureName(property.Name, property), property.Type, access, property, source, conditional, nameIsFinal: true))
-                    {
-                        added++;
-                    }
-                }
-
-                return added;
+                return EquatableArray<string>.Empty;
             }
 
-            public bool AddScalar(string name, ITypeSymbol type, string access, ISymbol? attributeSource, FeatureSource source, bool conditionalAccess, bool nameIsFinal = false)
-            {
-                AttributeData? feature = attributeSource is null ? null : FindAttribute(attributeSource, FeatureAttribute);
-                string finalName = nameIsFinal ? name : FeatureName(name, attributeSource);
-                if (!_names.Add(finalName))
-                {
-                    return false; // duplicate names are reported by the analyzer; the first one wins
-                }
-
-                bool sensitive = attributeSource is not null && (HasAttribute(attributeSource, SensitiveAttribute) || RecordParameterHasAttribute(attributeSource, SensitiveAttribute));
-                ITypeSymbol valueType = UnwrapNullable(type);
-                bool nullable = conditionalAccess || IsNullableValueType(type) || type.IsReferenceType;
-                int declaredKind = NamedInt(feature, "Kind") ?? KindAuto;
-                int naturalKind = IsNumericType(valueType) || IsTimeType(valueType) ? KindNumerical : KindCategorical;
-                int kind = declaredKind == KindAuto || (declaredKind == KindNumerical && naturalKind == KindCategorical) ? naturalKind : declaredKind;
-
-                FeatureStorage storage;
-                string conversion;
-                string? enumType = null;
-                if (sensitive)
-                {
-                    storage = FeatureStorage.Label;
-                    kind = KindCategorical;
-                    conversion = "presence";
-                }
-                else if (IsNumericType(valueType))
-                {
-                    storage = FeatureStorage.Number;
-                    conversion = nullable ? "nullable-number" : "number";
-                }
-                else if (IsTimeType(valueType))
-                {
-                    storage = FeatureStorage.Number;
-                    conversion = "time";
-                }
-                else if (valueType.TypeKind == TypeKind.Enum)
-                {
-                    storage = FeatureStorage.Label;
-                    conversion = "enum";
-                    enumType = valueType.ToDisplayString(NonNullableTypeFormat);
-                }
-                else if (valueType.SpecialType == SpecialType.System_String)
-                {
-                    storage = FeatureStorage.Label;
-                    conversion = "string";
-                }
-                else
-                {
-                    storage = FeatureStorage.Label;
-                    conversion = "label"; // bool, char
-                }
-
-                int slot = storage == FeatureStorage.Number ? _numberSlots++ : _labelSlots++;
-                Features.Add(new FeatureSpec(
-                    finalName,
-                    kind,
-                    storage,
-                    slot,
-                    source,
-                    access,
-                    conversion,
-                    valueType.ToDisplayString(NonNullableTypeFormat),
-                    sensitive,
-                    NamedInt(feature, "MaxCategories") ?? 0,
-                    NamedInt(feature, "DriftMethod") ?? 0,
-                    NamedDouble(feature, "DriftThreshold") ?? double.NaN,
-                    enumType,
-                    enumType is null ? EquatableArray<string>.Empty : EnumMembers(valueType)));
-                return true;
-            }
+            return method.DeclaringSyntaxReferences
+                .Select(r => r.GetSyntax())
+                .OfType<MethodDeclarationSyntax>()
+                .Where(d => d.Body is null && d.ExpressionBody is null)
+                .Select(d => d.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text).ToEquatableArray())
+                .FirstOrDefault();
         }
+
+        private static string CountMember(ITypeSymbol type) => type is IArrayTypeSymbol ? "Length" : "Count";
 
         // One name per distinct value, so that the generated switch has no duplicate cases.
         private static EquatableArray<string> EnumMembers(ITypeSymbol enumType)
         {
             var seen = new HashSet<object>();
             return enumType.GetMembers().OfType<IFieldSymbol>()
-                .Where(f => f.HasConstantValue && f.ConstantValue is not null && seen.Add(f.ConstantValue))
+                .Where(f => f.HasConstantValue && f.ConstantValue is not null && !Symbols.IsObsoleteError(f) && seen.Add(f.ConstantValue))
                 .Select(f => f.Name)
                 .ToEquatableArray();
         }
 
-        private static IEnumerable<IPropertySymbol> ReadableProperties(ITypeSymbol type)
+        /// <summary>
+        /// The start of every generated local and parameter name in a method's wrapper: <c>monitoring</c>, followed by as many
+        /// underscores as it takes for no user name in scope to start with it. A generated name can then never be a user's.
+        /// </summary>
+        internal static string Prefix(IEnumerable<string> userNames)
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (ITypeSymbol? current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            string[] names = userNames.ToArray();
+            string prefix = "monitoring";
+            while (names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal)))
             {
-                foreach (ISymbol member in current.GetMembers())
-                {
-                    if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, DeclaredAccessibility: Accessibility.Public, GetMethod: { DeclaredAccessibility: Accessibility.Public } } property
-                        && property.Name != "EqualityContract"
-                        && seen.Add(property.Name))
-                    {
-                        yield return property;
-                    }
-                }
+                prefix += "_";
             }
+
+            return prefix;
         }
 
-        private static string FeatureName(string memberName, ISymbol? source)
-        {
-            AttributeData? feature = source is null ? null : FindAttribute(source, FeatureAttribute);
-            return NamedString(feature, "Name") ?? SnakeCase(memberName);
-        }
-
-        private static AttributeData? FindAttribute(ISymbol symbol, string metadataName)
-        {
-            AttributeData? direct = symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == metadataName);
-            if (direct is not null || symbol is not IPropertySymbol property)
-            {
-                return direct;
-            }
-
-            return RecordParameter(property)?.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == metadataName);
-        }
-
-        private static bool HasAttribute(ISymbol symbol, string metadataName) =>
-            symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == metadataName);
-
-        private static bool RecordParameterHasAttribute(ISymbol symbol, string metadataName) =>
-            symbol is IPropertySymbol property && RecordParameter(property) is { } parameter && HasAttribute(parameter, metadataName);
-
-        // A positional record's property can carry its attributes on the primary constructor parameter.
-        private static IParameterSymbol? RecordParameter(IPropertySymbol property)
-        {
-            if (property.ContainingType is not { IsRecord: true } record)
-            {
-                return null;
-            }
-
-            return record.InstanceConstructors
-                .SelectMany(c => c.Parameters)
-                .FirstOrDefault(p => p.Name == property.Name && SymbolEqualityComparer.Default.Equals(p.Type, property.Type));
-        }
-
-        private static (ReturnShape Shape, ITypeSymbol? Result) ReturnShapeOf(ITypeSymbol returnType)
-        {
-            if (returnType.SpecialType == SpecialType.System_Void)
-            {
-                return (ReturnShape.Void, null);
-            }
-
-            if (returnType is INamedTypeSymbol named && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
-            {
-                switch (named.MetadataName)
-                {
-                    case "Task":
-                        return (ReturnShape.Task, null);
-                    case "ValueTask":
-                        return (ReturnShape.ValueTask, null);
-                    case "Task`1":
-                        return (ReturnShape.TaskOfResult, named.TypeArguments[0]);
-                    case "ValueTask`1":
-                        return (ReturnShape.ValueTaskOfResult, named.TypeArguments[0]);
-                }
-            }
-
-            return (ReturnShape.Value, returnType);
-        }
-
-        private static bool TryGetBatchItem(ITypeSymbol type, out ITypeSymbol? item, out string? countMember)
-        {
-            if (type is IArrayTypeSymbol { Rank: 1 } array)
-            {
-                item = array.ElementType;
-                countMember = "Length";
-                return true;
-            }
-
-            if (type is INamedTypeSymbol { IsGenericType: true } named)
-            {
-                string definition = named.ConstructedFrom.ToDisplayString();
-                if (definition is "System.Collections.Generic.IReadOnlyList<T>" or "System.Collections.Generic.IList<T>" or "System.Collections.Generic.List<T>")
-                {
-                    item = named.TypeArguments[0];
-                    countMember = "Count";
-                    return true;
-                }
-            }
-
-            item = null;
-            countMember = null;
-            return false;
-        }
-
-        /// <summary>A class, record or struct whose properties become features (not a feature type, not a collection).</summary>
-        private static bool IsComplex(ITypeSymbol type)
-        {
-            ITypeSymbol unwrapped = UnwrapNullable(type);
-            if (IsFeatureType(unwrapped) || unwrapped.SpecialType != SpecialType.None || ContainsTypeParameter(unwrapped))
-            {
-                return false;
-            }
-
-            if (unwrapped.TypeKind is not (TypeKind.Class or TypeKind.Struct) || unwrapped is IArrayTypeSymbol)
-            {
-                return false;
-            }
-
-            // Framework types (Stream, CancellationToken, HttpContext...) are plumbing, not inputs: reading their
-            // properties captures nothing useful and can throw (Stream.Length on a stream that cannot seek).
-            string? rootNamespace = RootNamespace(unwrapped);
-            if (rootNamespace is "System" or "Microsoft")
-            {
-                return false;
-            }
-
-            if (unwrapped.AllInterfaces.Any(i => i.ToDisplayString() == "System.Collections.IEnumerable"))
-            {
-                return false;
-            }
-
-            return ReadableProperties(unwrapped).Any(p => IsFeatureType(p.Type));
-        }
-
-        private static string? RootNamespace(ITypeSymbol type)
-        {
-            INamespaceSymbol? ns = type.ContainingNamespace;
-            while (ns is { IsGlobalNamespace: false, ContainingNamespace.IsGlobalNamespace: false })
-            {
-                ns = ns.ContainingNamespace;
-            }
-
-            return ns is { IsGlobalNamespace: false } ? ns.Name : null;
-        }
-
-        private static bool IsFeatureType(ITypeSymbol type)
-        {
-            ITypeSymbol unwrapped = UnwrapNullable(type);
-            return IsNumericType(unwrapped) || IsTimeType(unwrapped) || unwrapped.TypeKind == TypeKind.Enum
-                || unwrapped.SpecialType is SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Char;
-        }
-
-        private static bool IsNumericType(ITypeSymbol type) => type.SpecialType is
-            SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
-            SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64 or
-            SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal;
-
-        private static bool IsTimeType(ITypeSymbol type) =>
-            type.SpecialType == SpecialType.System_DateTime || type.ToDisplayString() is "System.DateTimeOffset" or "System.TimeSpan";
-
-        private static bool IsNullableValueType(ITypeSymbol type) =>
-            type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
-
-        private static ITypeSymbol UnwrapNullable(ITypeSymbol type) =>
-            IsNullableValueType(type) ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
-
-        private static bool ContainsTypeParameter(ITypeSymbol type) => type switch
-        {
-            ITypeParameterSymbol => true,
-            IArrayTypeSymbol array => ContainsTypeParameter(array.ElementType),
-            INamedTypeSymbol named => named.TypeArguments.Any(ContainsTypeParameter) || (named.ContainingType is { } containing && ContainsTypeParameter(containing)),
-            _ => false,
-        };
-
-        private static bool IsReachableFromGeneratedCode(INamedTypeSymbol type)
-        {
-            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-            {
-                if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        private static string RefKindText(RefKind refKind) => refKind switch
-        {
-            RefKind.Ref => "ref ",
-            RefKind.Out => "out ",
-            RefKind.In => "in ",
-            (RefKind)4 => "ref readonly ", // RefKind.RefReadOnlyParameter
-            _ => string.Empty,
-        };
-
-        private static string AccessibilityText(Accessibility accessibility) => accessibility switch
-        {
-            Accessibility.Public => "public",
-            Accessibility.Internal => "internal",
-            Accessibility.Private => "private",
-            Accessibility.Protected => "protected",
-            Accessibility.ProtectedOrInternal => "protected internal",
-            Accessibility.ProtectedAndInternal => "private protected",
-            _ => string.Empty,
-        };
-
-        private static string? NamedString(AttributeData? attribute, string name) =>
-            attribute?.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
-
-        private static int? NamedInt(AttributeData? attribute, string name) =>
-            attribute?.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is int value ? value : null;
-
-        private static double? NamedDouble(AttributeData? attribute, string name) =>
-            attribute?.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is double value ? value : null;
-
-        internal static string EscapeIdentifier(string name) =>
-            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
-
-        /// <summary><c>CustomerEmail</c> becomes <c>customer_email</c>; <c>HTTPCode</c> becomes <c>http_code</c>.</summary>
-        internal static string SnakeCase(string name) => SeparateWords(name, '_');
-
-        /// <summary><c>PricingModel</c> becomes <c>pricing-model</c>.</summary>
-        internal static string KebabCase(string name) => SeparateWords(name, '-');
-
-        private static string SeparateWords(string name, char separator)
-        {
-            var builder = new StringBuilder(name.Length + 8);
-            for (int i = 0; i < name.Length; i++)
-            {
-                char c = name[i];
-                if (char.IsUpper(c))
-                {
-                    bool previousIsLowerOrDigit = i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]));
-                    bool endOfAcronym = i > 0 && char.IsUpper(name[i - 1]) && i + 1 < name.Length && char.IsLower(name[i + 1]);
-                    if ((previousIsLowerOrDigit || endOfAcronym) && builder.Length > 0 && builder[builder.Length - 1] != separator)
-                    {
-                        builder.Append(separator);
-                    }
-
-                    builder.Append(char.ToLower(c, CultureInfo.InvariantCulture));
-                }
-                else if (c == '_' || c == '-')
-                {
-                    if (builder.Length > 0 && builder[builder.Length - 1] != separator)
-                    {
-                        builder.Append(separator);
-                    }
-                }
-                else
-                {
-                    builder.Append(c);
-                }
-            }
-
-            return builder.ToString();
-        }
+        internal static string Escape(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.VarKeyword
+                ? "@" + name
+                : name;
     }
 }

@@ -241,19 +241,47 @@ public class InterceptionDisabledTests
         }.RunAsync();
 
     [Fact]
-    public Task Language_version_below_12_is_reported()
+    public Task Language_version_below_11_is_reported()
         => new AnalyzerTest<InterceptionAnalyzer>(
             Source,
             Verify.Diagnostic(Descriptors.InterceptionDisabled).WithLocation(0)
-                .WithArguments("the language version is 11.0; set <LangVersion>12</LangVersion> or later (or make the methods partial)"))
+                .WithArguments("the language version is 10.0; set <LangVersion>11</LangVersion> or later, or make the methods partial"))
+        {
+            LanguageVersion = LanguageVersion.CSharp10,
+        }.RunAsync();
+
+    [Fact]
+    public Task Language_version_11_intercepts_and_reports_nothing()
+        => new AnalyzerTest<InterceptionAnalyzer>(Source.Replace("{|#0:Predict|}", "Predict", StringComparison.Ordinal))
         {
             LanguageVersion = LanguageVersion.CSharp11,
         }.RunAsync();
 
     [Fact]
-    public Task Interceptors_namespace_from_the_build_property_is_enough()
+    public Task Language_version_below_9_says_nothing_is_generated_even_for_partial_methods()
+        => new AnalyzerTest<InterceptionAnalyzer>(
+            """
+            using ModelMonitoring;
+
+            [MonitoredModel("pricing")]
+            public sealed class PricingModel
+            {
+                [DriftTracked]
+                public double {|#0:Predict|}(double area) { return area * 2; }
+            }
+            """,
+            Verify.Diagnostic(Descriptors.InterceptionDisabled).WithLocation(0)
+                .WithArguments("the language version is 8.0, and the generated monitoring needs C# 9 (C# 11 for interception): set <LangVersion>11</LangVersion> or later"))
+        {
+            LanguageVersion = LanguageVersion.CSharp8,
+        }.RunAsync();
+
+    [Fact]
+    public Task The_build_property_alone_does_not_enable_interception_as_the_compiler_reads_the_feature_flag()
     {
-        var test = new AnalyzerTest<InterceptionAnalyzer>(Source.Replace("{|#0:Predict|}", "Predict", StringComparison.Ordinal))
+        var test = new AnalyzerTest<InterceptionAnalyzer>(
+            Source,
+            Verify.Diagnostic(Descriptors.InterceptionDisabled).WithLocation(0).WithArguments(Descriptors.NamespaceMissingReason))
         {
             InterceptorsEnabled = false,
         };

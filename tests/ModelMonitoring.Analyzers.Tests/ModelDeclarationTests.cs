@@ -104,7 +104,7 @@ public class NothingToCaptureTests
             public enum Tier { Free, Paid }
             public sealed record Request(double Area, int Rooms, bool IsNew);
             public struct Point { public float X { get; set; } public float Y { get; init; } }
-            public sealed class Only { public object Payload { get; set; } = new(); public DateTimeOffset? When { get; set; } }
+            public sealed class Only { public object {|#0:Payload|} { get; set; } = new(); public DateTimeOffset? When { get; set; } }
 
             [MonitoredModel("capture")]
             public sealed class CaptureModel
@@ -120,7 +120,8 @@ public class NothingToCaptureTests
                 [DriftTracked] public Task<int> I(Only only) => Task.FromResult(0);
                 [DriftTracked] public int J(char c, bool b, TimeSpan t, in double d) => 0;
             }
-            """);
+            """,
+            Verify.Diagnostic(Descriptors.PropertyNotCaptured).WithLocation(0).WithArguments("Payload", "Only", "object"));
 
     [Fact]
     public Task Enumerables_generic_parameters_and_ref_parameters_capture_nothing_like_the_generator()
@@ -212,7 +213,7 @@ public class InvalidNameTests
             Verify.Diagnostic(Descriptors.InvalidName).WithLocation(1).WithArguments("Feature", "área", "rea"));
 
     [Fact]
-    public Task Two_features_with_the_same_name_are_reported_at_the_method()
+    public Task Two_features_that_still_share_a_name_after_prefixing_are_a_clash_at_the_method()
         => Verify.Analyzer<ModelDeclarationAnalyzer>(
             """
             using ModelMonitoring;
@@ -226,8 +227,24 @@ public class InvalidNameTests
                 public double {|#0:Predict|}(Request request, double area, int rooms) => 0;
             }
             """,
-            Verify.Diagnostic(Descriptors.DuplicateFeatureName).WithLocation(0).WithArguments("area", "Area", "area", "Predict"),
-            Verify.Diagnostic(Descriptors.DuplicateFeatureName).WithLocation(0).WithArguments("rooms", "RoomCount", "rooms", "Predict"));
+            Verify.Diagnostic(Descriptors.DuplicateFeatureName).WithLocation(0).WithArguments("rooms", "request.RoomCount", "rooms", "Predict"));
+
+    [Fact]
+    public Task Properties_of_two_parameters_that_share_a_name_are_prefixed_with_their_parameter_not_reported()
+        => Verify.Analyzer<ModelDeclarationAnalyzer>(
+            """
+            using ModelMonitoring;
+
+            public sealed record User(long Id, int Age);
+            public sealed record Item(long Id, double Price);
+
+            [MonitoredModel("recommender")]
+            public sealed class Recommender
+            {
+                [DriftTracked]
+                public double Score(User user, Item item) => 0;
+            }
+            """);
 
     [Fact]
     public Task Two_models_with_the_same_name_are_both_reported()
@@ -397,7 +414,7 @@ public class StringFeatureTests
                 string {|#0:Region|},
                 [property: Feature(MaxCategories = 30)] string City,
                 [property: Sensitive] string Token,
-                [property: Feature(Kind = FeatureKind.Numerical)] string Encoded,
+                [property: Feature(Kind = FeatureKind.Numerical)] string {|#2:Encoded|},
                 char Grade);
 
             [MonitoredModel("pricing")]
@@ -410,5 +427,9 @@ public class StringFeatureTests
             Verify.Diagnostic(Descriptors.StringFeatureWithoutMaxCategories).WithLocation(0).WithArguments("region")
                 .WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info),
             Verify.Diagnostic(Descriptors.StringFeatureWithoutMaxCategories).WithLocation(1).WithArguments("channel")
+                .WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info),
+
+            // A string cannot be numerical: it stays categorical, with the default limit.
+            Verify.Diagnostic(Descriptors.StringFeatureWithoutMaxCategories).WithLocation(2).WithArguments("encoded")
                 .WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info));
 }

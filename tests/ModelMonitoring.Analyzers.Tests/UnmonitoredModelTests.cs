@@ -36,7 +36,7 @@ public class UnmonitoredModelTests
                 public bool {|#1:Predict|}(double tenure) => tenure > 3;
             }
             """,
-            Unmonitored("ChurnModel", "it has a public Predict method", "churn-model").WithLocation(0).WithLocation(1));
+            Unmonitored("ChurnModel", "it has a public Predict method that returns a prediction", "churn-model").WithLocation(0).WithLocation(1));
 
     [Theory]
     [InlineData("PredictAsync")]
@@ -54,7 +54,7 @@ public class UnmonitoredModelTests
                 public int {|#1:{{method}}|}(int amount) => amount;
             }
             """,
-            Unmonitored("FraudDetector", $"it has a public {method} method", "fraud-detector").WithLocation(0).WithLocation(1));
+            Unmonitored("FraudDetector", $"it has a public {method} method that returns a prediction", "fraud-detector").WithLocation(0).WithLocation(1));
 
     [Fact]
     public Task Monitored_internal_abstract_static_and_unrelated_types_are_not_reported()
@@ -204,7 +204,7 @@ public class UnmonitoredModelTests
                 public bool Predict(double tenure) => tenure > 3;
             }
             """,
-            Unmonitored("ChurnModel", "it has a public Predict method", "churn-model").WithLocation(0).WithLocation(1));
+            Unmonitored("ChurnModel", "it has a public Predict method that returns a prediction", "churn-model").WithLocation(0).WithLocation(1));
 
     [Fact]
     public Task Fix_keeps_existing_usings_and_attributes()
@@ -238,5 +238,5 @@ public class UnmonitoredModelTests
                 }
             }
             """,
-            Unmonitored("PricingModel", "it has a public Predict method", "pricing-model").WithLocation(0).WithLocation(1));
+            Unmonitored("PricingModel", "it has a public Predict method that returns a prediction", "pricing-model").WithLocation(0).WithLocation(1));
 }

@@ -331,7 +331,7 @@ public sealed class ExecutionTests
         Assembly assembly = GeneratorHarness.CompileAndLoad(Usings + """
             namespace App;
             public sealed record Request(double Area, [property: Feature(Name = "zone", MaxCategories = 7)] string Region);
-            [MonitoredModel("exec-catalog", Owner = "Ana", Squad = "pricing", Version = "4.2")]
+            [MonitoredModel("exec-catalog", Owner = "Ana", Squad = "pricing", Version = "4.2", TrainedAt = "2026-11-20")]
             public sealed class Model
             {
                 [DriftTracked]
@@ -341,7 +341,7 @@ public sealed class ExecutionTests
         System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
 
         ModelMonitoring.Runtime.ModelDescriptor model = Assert.Single(ModelCatalog.Models, m => m.Name == "exec-catalog");
-        Assert.Equal(("Ana", "pricing", "4.2"), (model.Owner, model.Squad, model.Version));
+        Assert.Equal(("Ana", "pricing", "4.2", "2026-11-20"), (model.Owner, model.Squad, model.Version, model.TrainedAt));
         ModelMonitoring.Runtime.MethodDescriptor method = Assert.Single(model.Methods);
         Assert.Equal(["area", "zone", "prediction"], method.Features.Select(f => f.Name));
         Assert.Equal(7, method.Features[1].MaxCategories);

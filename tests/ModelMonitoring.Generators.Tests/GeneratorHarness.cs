@@ -23,34 +23,61 @@ internal static class GeneratorHarness
         return assembly;
     }
 
-    private static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.Latest)
-        .WithFeatures([new KeyValuePair<string, string>("InterceptorsNamespaces", "ModelMonitoring.Generated")]);
+    /// <summary>C# latest, with ModelMonitoring.Generated in InterceptorsNamespaces, as the package's build props set it.</summary>
+    public static readonly CSharpParseOptions ParseOptions = Options(LanguageVersion.Latest, interceptors: true);
 
+    public static CSharpParseOptions Options(LanguageVersion version, bool interceptors)
+    {
+        var options = new CSharpParseOptions(version);
+        return interceptors ? options.WithFeatures([new KeyValuePair<string, string>("InterceptorsNamespaces", "ModelMonitoring.Generated")]) : options;
+    }
+
+    /// <summary>The framework, ModelMonitoring and the other assemblies of the test host, without the test frameworks.</summary>
     private static readonly ImmutableArray<MetadataReference> References =
     [
         .. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
             .Where(path => !string.IsNullOrEmpty(path))
+            .Where(path => !Path.GetFileName(path).StartsWith("xunit", StringComparison.OrdinalIgnoreCase)
+                && !Path.GetFileName(path).StartsWith("Microsoft.TestPlatform", StringComparison.OrdinalIgnoreCase)
+                && !Path.GetFileName(path).StartsWith("Microsoft.VisualStudio.TestPlatform", StringComparison.OrdinalIgnoreCase)
+                && !Path.GetFileName(path).StartsWith("testhost", StringComparison.OrdinalIgnoreCase))
             .Select(path => MetadataReference.CreateFromFile(path)),
     ];
 
-    public static CSharpCompilation CreateCompilation(string source, string assemblyName, string path = "Program.cs", IEnumerable<MetadataReference>? extraReferences = null) =>
-        CSharpCompilation.Create(
-            assemblyName,
-            [CSharpSyntaxTree.ParseText(source, ParseOptions, path)],
-            extraReferences is null ? References : References.AddRange(extraReferences),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+    public static CSharpCompilation CreateCompilation(
+        string source,
+        string assemblyName,
+        string path = "Program.cs",
+        IEnumerable<MetadataReference>? extraReferences = null,
+        CSharpParseOptions? parseOptions = null,
+        OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
+    {
+        parseOptions ??= ParseOptions;
+        var trees = new List<SyntaxTree> { CSharpSyntaxTree.ParseText(source, parseOptions, path) };
+        if (outputKind == OutputKind.ConsoleApplication)
+        {
+            trees.Add(CSharpSyntaxTree.ParseText("internal static class EntryPoint { private static void Main() { } }", parseOptions, "EntryPoint.cs"));
+        }
 
-    public static GeneratorDriver CreateDriver() =>
+        return CSharpCompilation.Create(
+            assemblyName,
+            trees,
+            extraReferences is null ? References : References.AddRange(extraReferences),
+            new CSharpCompilationOptions(outputKind, nullableContextOptions: NullableContextOptions.Enable));
+    }
+
+    public static GeneratorDriver CreateDriver(CSharpParseOptions? parseOptions = null) =>
         CSharpGeneratorDriver.Create(
             [new ModelMonitoringGenerator().AsSourceGenerator()],
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator and returns the generated files by hint name.</summary>
     public static (Compilation Output, ImmutableArray<Diagnostic> Diagnostics, IReadOnlyDictionary<string, string> Files) Run(CSharpCompilation compilation)
     {
-        GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
+        var parseOptions = (CSharpParseOptions)compilation.SyntaxTrees.First().Options;
+        GeneratorDriver driver = CreateDriver(parseOptions).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         var files = driver.GetRunResult().Results.Single().GeneratedSources
             .ToDictionary(s => s.HintName, s => s.SourceText.ToString(), StringComparer.Ordinal);
         return (output, diagnostics, files);
@@ -72,6 +99,11 @@ internal static class GeneratorHarness
             Assert.Empty(generatorDiagnostics);
         }
 
+        return Emit(output);
+    }
+
+    public static byte[] Emit(Compilation output)
+    {
         using var stream = new MemoryStream();
         var result = output.Emit(stream);
         Diagnostic[] problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS1591").ToArray();

@@ -151,10 +151,115 @@ internal static class ShapeSources
                 private bool ApproveCore(Applicant applicant) => applicant.Income > 1000;
             }
             """,
+        ["InterfaceDispatch"] = Usings + """
+            namespace Shop;
+            public sealed record PricingRequest(double Area);
+            public interface IPricingModel { double Predict(PricingRequest request); }
+            [MonitoredModel("pricing")]
+            public sealed class PricingModel : IPricingModel
+            {
+                [DriftTracked]
+                public double Predict(PricingRequest request) => request.Area * 2;
+            }
+
+            public sealed class QuoteHandler(IPricingModel model)
+            {
+                public double Handle(double area) => model.Predict(new PricingRequest(area));
+            }
+            """,
+        ["PrivateAndSubclassCalls"] = Usings + """
+            namespace Risk;
+            [MonitoredModel("risk")]
+            public class RiskModel
+            {
+                public double Quote(double exposure) => Score(exposure) + Adjust(exposure);
+
+                [DriftTracked]
+                private double Score(double exposure) => exposure / 10;
+
+                [DriftTracked]
+                public virtual double Adjust(double exposure) => 0;
+            }
+
+            public sealed class CautiousRiskModel : RiskModel
+            {
+                public override double Adjust(double exposure) => 1;
+            }
+
+            public static class Caller
+            {
+                public static double Run() => new CautiousRiskModel().Adjust(2) + new RiskModel().Quote(1);
+            }
+            """,
+        ["StreamAndRefReturn"] = Usings + """
+            namespace Forecasting;
+            [MonitoredModel("demand")]
+            public sealed class DemandModel
+            {
+                private double _last;
+
+                [DriftTracked]
+                public async IAsyncEnumerable<double> ForecastAsync(int horizon)
+                {
+                    for (int day = 0; day < horizon; day++)
+                    {
+                        await Task.Yield();
+                        yield return day;
+                    }
+                }
+
+                [DriftTracked]
+                public ref double Latest(double demand)
+                {
+                    _last = demand;
+                    return ref _last;
+                }
+            }
+
+            public static class Caller
+            {
+                public static IAsyncEnumerable<double> Run() => new DemandModel().ForecastAsync(3);
+
+                public static double Last() => new DemandModel().Latest(4);
+            }
+            """,
+        ["ExtensionAndGenericPartial"] = Usings + """
+            namespace Text;
+            public sealed record Document(string Language, int Length);
+            [MonitoredModel("sentiment")]
+            public static partial class SentimentExtensions
+            {
+                [DriftTracked]
+                public static double Sentiment(this Document document, double temperature) => document.Length * temperature;
+
+                [DriftTracked]
+                public static partial T Label<T>(this Document document, Func<double, T> map) where T : notnull;
+
+                private static T LabelCore<T>(Document document, Func<double, T> map) where T : notnull => map(document.Length);
+            }
+
+            public static class Caller
+            {
+                public static double Run() => new Document("en", 10).Sentiment(0.5);
+            }
+            """,
         ["FeatureTypes"] = Usings + """
             namespace Types;
             [Flags] public enum Channel { None = 0, Web = 1, App = 2, Default = 1 }
-            public struct Reading { public DateTime TakenAt { get; set; } public DateTimeOffset? SentAt { get; set; } public TimeSpan Age { get; set; } public float? Temperature { get; set; } public long Count { get; set; } public Channel Channel { get; set; } }
+            public struct Reading
+            {
+                public DateTime TakenAt { get; set; }
+                public DateTimeOffset? SentAt { get; set; }
+                public TimeSpan Age { get; set; }
+                public DateOnly Day { get; set; }
+                public TimeOnly? At { get; set; }
+                public Half Level { get; set; }
+                public nint Offset { get; set; }
+                public float? Temperature { get; set; }
+                public long Count { get; set; }
+                public Channel Channel { get; set; }
+                public Guid Id { get; set; }
+            }
             [MonitoredModel("sensor")]
             public sealed class SensorModel
             {

@@ -23,6 +23,8 @@ public sealed class PackageTests : IDisposable
 
     private string Consumer => Path.Combine(_root, "consumer");
 
+    private string WebConsumer => Path.Combine(_root, "web-consumer");
+
     public void Dispose()
     {
         foreach (var id in new[] { "modelmonitoring", "modelmonitoring.aspnetcore", "modelmonitoring.statistics" })
@@ -57,7 +59,7 @@ public sealed class PackageTests : IDisposable
         // The analyzer came with the package.
         var program = Regex.Escape(Path.Combine(Consumer, "Program.cs"));
         Assert.True(
-            Regex.IsMatch(buildOutput, program + @"\(\d+,\d+\): warning MMON001: 'Unwatched'"),
+            Regex.IsMatch(buildOutput, program + @"\(\d+,\d+\): warning MMON001: 'UnwatchedChurnModel'"),
             "MMON001 is missing from the consumer's build output:\n" + buildOutput);
         Assert.DoesNotContain("MMON008", buildOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("MMON005", buildOutput, StringComparison.Ordinal);
@@ -73,6 +75,134 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("partial=2", lines);
         Assert.Contains("durations=5", lines);
         Assert.Contains("registered=True", lines);
+
+        await AssertDependencyInjectionPatternIsCountedAsync();
+    }
+
+    /// <summary>
+    /// The ASP.NET Core pattern: a minimal API whose handler gets <c>IPricingModel</c> from dependency injection. The call is
+    /// through the interface; the generated interceptor tests the receiver's type, so every request is counted exactly.
+    /// </summary>
+    private async Task AssertDependencyInjectionPatternIsCountedAsync()
+    {
+        WriteWebConsumer();
+        var (buildExit, buildOutput) = await DotnetCli.RunAsync(
+            WebConsumer, CommandTimeout, "build", "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-v:minimal");
+        Assert.True(buildExit == 0, "The web consumer did not build:\n" + buildOutput);
+        Assert.DoesNotContain("warning MMON", buildOutput, StringComparison.Ordinal);
+
+        var (runExit, runOutput) = await DotnetCli.RunAsync(
+            WebConsumer, CommandTimeout, "exec", Path.Combine(WebConsumer, "bin", "Debug", "net10.0", "WebConsumer.dll"));
+        Assert.True(runExit == 0, "The web consumer failed:\n" + runOutput);
+        var lines = runOutput.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Contains("responses=4", lines);
+        Assert.Contains("predictions=4", lines);
+        Assert.Contains("errors=1", lines);
+    }
+
+    private void WriteWebConsumer()
+    {
+        Directory.CreateDirectory(WebConsumer);
+        File.WriteAllText(Path.Combine(WebConsumer, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(WebConsumer, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(WebConsumer, "Directory.Packages.props"), "<Project />\n");
+        File.Copy(Path.Combine(Consumer, "nuget.config"), Path.Combine(WebConsumer, "nuget.config"));
+        File.WriteAllText(Path.Combine(WebConsumer, "WebConsumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+                <NuGetAudit>false</NuGetAudit>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="ModelMonitoring" Version="{_version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(WebConsumer, "Program.cs"), """
+            using System.Diagnostics.Metrics;
+            using Microsoft.AspNetCore.Hosting.Server;
+            using Microsoft.AspNetCore.Hosting.Server.Features;
+            using ModelMonitoring;
+
+            long predictions = 0;
+            long errors = 0;
+            using var listener = new MeterListener();
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "ModelMonitoring" && instrument.Name == "ml.model.predictions")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                string? model = null;
+                string? outcome = null;
+                foreach (var tag in tags)
+                {
+                    model = tag.Key == "model" ? (string?)tag.Value : model;
+                    outcome = tag.Key == "outcome" ? (string?)tag.Value : outcome;
+                }
+
+                if (model == "pricing-api" && outcome == "success")
+                {
+                    predictions += value;
+                }
+                else if (model == "pricing-api" && outcome == "error")
+                {
+                    errors += value;
+                }
+            });
+            listener.Start();
+
+            var builder = WebApplication.CreateBuilder(args);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Services.AddSingleton<IPricingModel, PricingModel>();
+            var app = builder.Build();
+            app.MapPost("/predict", (PricingRequest request, IPricingModel model) => model.Predict(request));
+            await app.StartAsync();
+
+            string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            int responses = 0;
+            for (var i = 0; i < 4; i++)
+            {
+                var response = await client.PostAsJsonAsync("/predict", new PricingRequest(80 + i, 3));
+                responses += response.IsSuccessStatusCode ? 1 : 0;
+            }
+
+            // A failing prediction (the model throws on a negative area) is counted as an error, and the request fails.
+            var failed = await client.PostAsJsonAsync("/predict", new PricingRequest(-1, 3));
+            await app.StopAsync();
+
+            ModelMonitoringRuntime.Current.Flush();
+            listener.RecordObservableInstruments();
+            Console.WriteLine($"responses={responses}");
+            Console.WriteLine($"predictions={predictions}");
+            Console.WriteLine($"errors={errors}");
+            Console.WriteLine($"failed-status={(int)failed.StatusCode}");
+
+            public interface IPricingModel
+            {
+                PriceQuote Predict(PricingRequest request);
+            }
+
+            [MonitoredModel("pricing-api", Version = "2.0.0")]
+            public sealed class PricingModel : IPricingModel
+            {
+                [DriftTracked]
+                public PriceQuote Predict(PricingRequest request)
+                    => request.Area > 0 ? new PriceQuote(request.Area * 1000 + request.Rooms) : throw new ArgumentOutOfRangeException(nameof(request));
+            }
+
+            public sealed record PricingRequest(double Area, int Rooms);
+
+            public sealed record PriceQuote(double Price);
+            """);
     }
 
     private async Task PackAsync(string project)
@@ -243,9 +373,9 @@ public sealed class PackageTests : IDisposable
                 private double ScoreCore(double x) => x * 2;
             }
 
-            public sealed class Unwatched
+            public sealed class UnwatchedChurnModel
             {
-                public bool Predict(double x) => x > 0;
+                public bool Predict(double tenure) => tenure > 3;
             }
             """);
     }

@@ -78,6 +78,15 @@ public ref struct FeatureRow
         }
     }
 
+    /// <summary>Sets the prediction's key (from <c>[PredictionKey]</c>); the empty key means none.</summary>
+    public readonly void SetKey(PredictionKey key)
+    {
+        if (_recorder is not null)
+        {
+            _recorder.Slots[_index].Key = key;
+        }
+    }
+
     /// <summary>Sets the row's segment (from <c>[Segment]</c>); <see langword="null"/> means none.</summary>
     public readonly void SetSegment(string? segment)
     {

@@ -14,6 +14,9 @@ public static class FeatureValues
 
     private static readonly string[] AsciiLabels = Enumerable.Range(0, 128).Select(c => ((char)c).ToString()).ToArray();
 
+    private static readonly string[] SmallIntegerLabels =
+        Enumerable.Range(0, 1025).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
     /// <summary>A date as seconds since the Unix epoch (UTC); NaN when missing.</summary>
     public static double ToNumber(DateTime? value) =>
         value is { } date ? (date.ToUniversalTime() - DateTime.UnixEpoch).TotalSeconds : double.NaN;
@@ -54,5 +57,33 @@ public static class FeatureValues
         {
             return Redacted; // never the value, never a throw
         }
+    }
+
+    /// <summary>A text key (<c>[PredictionKey]</c>); <see langword="null"/> gives no key.</summary>
+    public static PredictionKey ToKey(string? key) => PredictionKey.FromString(key);
+
+    /// <summary>An integer key (<c>[PredictionKey]</c>); <see langword="null"/> gives no key.</summary>
+    public static PredictionKey ToKey(long? key) => key is { } value ? PredictionKey.FromInt64(value) : default;
+
+    /// <summary>An unsigned integer key, kept as the 64-bit integer of the same bits.</summary>
+    public static PredictionKey ToKey(ulong? key) => key is { } value ? PredictionKey.FromInt64(unchecked((long)value)) : default;
+
+    /// <summary>A GUID key (<c>[PredictionKey]</c>); <see langword="null"/> gives no key.</summary>
+    public static PredictionKey ToKey(Guid? key) => key is { } value ? PredictionKey.FromGuid(value) : default;
+
+    /// <summary>
+    /// The segment of a numerical <c>[Segment]</c> feature: its invariant text (integers from 0 to 1024 without
+    /// allocating); <see langword="null"/> when missing or not finite.
+    /// </summary>
+    public static string? ToSegment(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return null;
+        }
+
+        return value >= 0 && value <= 1024 && value == Math.Floor(value)
+            ? SmallIntegerLabels[(int)value]
+            : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

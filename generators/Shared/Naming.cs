@@ -1,11 +1,14 @@
 using System.Collections.Generic;
 using System.Text;
 
-namespace ModelMonitoring.Analyzers;
+namespace ModelMonitoring.SourceModel;
+
+// Shared source: compiled into both ModelMonitoring.Generators and ModelMonitoring.Analyzers (linked, not referenced),
+// so that the generator and the analyzer derive the same names from the same symbols.
 
 /// <summary>
-/// Name conversions shared with the generator: feature names default to the member name in snake_case, the
-/// suggested model name is the type name in kebab-case, and both must match <c>[a-z][a-z0-9_.-]*</c>.
+/// Name conversions: feature names default to the member name in snake_case, a model's default name is the type name in
+/// kebab-case, and both must match <c>[a-z][a-z0-9_.-]*</c>.
 /// </summary>
 internal static class Naming
 {
@@ -35,12 +38,11 @@ internal static class Naming
         return true;
     }
 
-    /// <summary>A valid label close to <paramref name="value"/>, for the message.</summary>
+    /// <summary>A valid label close to <paramref name="value"/>, for a diagnostic's message.</summary>
     public static string SuggestLabel(string? value, char separator)
     {
-        var words = SplitWords(value ?? string.Empty);
         var builder = new StringBuilder();
-        foreach (var word in words)
+        foreach (var word in SplitWords(value ?? string.Empty))
         {
             foreach (var c in word)
             {
@@ -64,8 +66,8 @@ internal static class Naming
 
     /// <summary>
     /// Splits an identifier into lower-case words: at an upper-case letter after a lower-case letter or a digit,
-    /// before the last upper-case letter of an acronym followed by a lower-case one, and at every character that
-    /// is neither a letter nor a digit (underscores, spaces, dashes).
+    /// before the last upper-case letter of an acronym followed by a lower-case one, and at every character that is
+    /// neither a letter nor a digit (underscores, dots, dashes).
     /// </summary>
     public static List<string> SplitWords(string name)
     {
