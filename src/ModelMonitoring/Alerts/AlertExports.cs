@@ -313,13 +313,13 @@ public static class AlertExports
             $"sum by (feature) (rate(ml_feature_missing_total{{{M}}}{R})) / (sum by (feature) (rate(ml_feature_values_total{{{M}}}{R})) + sum by (feature) (rate(ml_feature_missing_total{{{M}}}{R})))";
         return
         [
-            new("Predictions per second", "Calls of the model's tracked methods, by outcome.", "reqps",
-                [new($"sum by (outcome) (rate(ml_model_predictions_total{{{M}}}{R}))", "{{outcome}}")]),
-            new("Error rate", "Share of calls that threw, and errors per second by exception type.", "percentunit",
+            new("Predictions per second", "Calls of the model's tracked methods by outcome, and errors by exception type.", "reqps",
                 [
-                    new($"sum(rate(ml_model_predictions_total{{{M},outcome=\"error\"}}{R})) / sum(rate(ml_model_predictions_total{{{M}}}{R}))", "error rate"),
-                    new($"sum by (exception_type) (rate(ml_model_errors_total{{{M}}}{R}))", "{{exception_type}} /s"),
+                    new($"sum by (outcome) (rate(ml_model_predictions_total{{{M}}}{R}))", "{{outcome}}"),
+                    new($"sum by (exception_type) (rate(ml_model_errors_total{{{M}}}{R}))", "{{exception_type}}"),
                 ]),
+            new("Error rate", "Share of calls that threw.", "percentunit",
+                [new($"sum(rate(ml_model_predictions_total{{{M},outcome=\"error\"}}{R})) / sum(rate(ml_model_predictions_total{{{M}}}{R}))", "error rate")]),
             new("Latency (successful calls)", "p50, p95 and p99 from the latency histogram's buckets.", "s",
                 [new(Quantile("0.5"), "p50"), new(Quantile("0.95"), "p95"), new(Quantile("0.99"), "p99")]),
             new("Drift score per feature", "Each feature's drift score in the last evaluated window (a p-value for ks, chisquare and z; a distance otherwise).", "none",
