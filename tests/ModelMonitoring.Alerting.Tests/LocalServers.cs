@@ -169,8 +169,14 @@ internal sealed class AlertmanagerServer : LocalServer
         return server;
     }
 
-    /// <summary>A configuration that sends every alert to <paramref name="webhook"/> after one second of grouping.</summary>
-    public static string RoutingTo(Uri webhook) => $"""
+    /// <summary>A configuration that sends every alert to <paramref name="webhook"/> (and by e-mail through a local SMTP server on <paramref name="smtpPort"/>) after one second of grouping.</summary>
+    public static string RoutingTo(Uri webhook, int? smtpPort = null) => (smtpPort is { } port ? $"""
+        global:
+          smtp_smarthost: "127.0.0.1:{port}"
+          smtp_from: "alertmanager@example.com"
+          smtp_require_tls: false
+
+        """ : string.Empty) + $"""
         route:
           receiver: test
           group_by: ["alertname", "model"]
@@ -182,7 +188,12 @@ internal sealed class AlertmanagerServer : LocalServer
             webhook_configs:
               - url: "{webhook}"
                 send_resolved: true
-        """;
+        """ + (smtpPort is null ? string.Empty : """
+
+                email_configs:
+                  - to: "oncall@example.com"
+                    send_resolved: false
+            """);
 
     protected override Task<bool> IsReadyAsync() => AnswersAsync("/-/ready");
 }

@@ -18,7 +18,8 @@ public sealed class PrometheusStackTests
     public async Task Generated_queries_run_on_a_real_prometheus_and_drifted_traffic_alone_takes_the_drift_alert_to_the_receiver()
     {
         using var receiver = new HttpReceiver();
-        using AlertmanagerServer alertmanager = await AlertmanagerServer.StartAsync(AlertmanagerServer.RoutingTo(new Uri(receiver.BaseAddress, "alertmanager")));
+        using SmtpServer smtp = await SmtpServer.StartAsync();
+        using AlertmanagerServer alertmanager = await AlertmanagerServer.StartAsync(AlertmanagerServer.RoutingTo(new Uri(receiver.BaseAddress, "alertmanager"), smtp.Port));
         await using PricingServiceProcess service = await PricingServiceProcess.StartAsync("--ModelMonitoring:WindowSize=50");
         string rules = AlertExports.PrometheusRules([PricingCatalog.Pricing], rateWindow: RateWindow);
         using PrometheusServer prometheus = await PrometheusServer.StartAsync(service.BaseAddress, rules, alertmanager.BaseAddress);
@@ -71,8 +72,26 @@ public sealed class PrometheusStackTests
         Assert.Equal("firing", (string?)alert["status"]);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40));
 
+        // Alertmanager also e-mails it through the local SMTP server.
+        MimeKit.MimeMessage mail = await WaitForMailAsync(smtp, TimeSpan.FromSeconds(20));
+        Assert.Contains(DefaultAlertRulesOptions.DatasetDriftRule, mail.Subject, StringComparison.Ordinal);
+        Assert.Contains("pricing", mail.Subject, StringComparison.Ordinal);
+        Assert.Equal("oncall@example.com", Assert.Single(mail.To.Mailboxes).Address);
+
         JsonArray firing = await AlertsAsync(api);
         Assert.Contains(firing, a => (string?)a!["labels"]!["alertname"] == DefaultAlertRulesOptions.DatasetDriftRule && (string?)a["state"] == "firing");
+    }
+
+    private static async Task<MimeKit.MimeMessage> WaitForMailAsync(SmtpServer smtp, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (smtp.Messages().Count == 0)
+        {
+            Assert.True(clock.Elapsed < timeout, $"no e-mail reached the SMTP server within {timeout.TotalSeconds} s");
+            await Task.Delay(250);
+        }
+
+        return smtp.Messages()[0];
     }
 
     private static async Task<JsonArray> QueryAsync(HttpClient api, string query)
