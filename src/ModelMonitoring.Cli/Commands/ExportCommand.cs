@@ -84,7 +84,8 @@ internal static class ExportCommand
         {
             OutputFile.CheckWritable(output, "--output");
             await File.WriteAllTextAsync(output, text, cancellationToken).ConfigureAwait(false);
-            await context.Error.WriteLineAsync($"mlmon: wrote {kind} for {models.Count} model(s) to {output}").ConfigureAwait(false);
+            string what = kind == "alertmanager-config" ? kind : $"{kind} for {models.Count} model(s)";
+            await context.Error.WriteLineAsync($"mlmon: wrote {what} to {output}").ConfigureAwait(false);
         }
 
         return ExitCodes.NoDrift;
