@@ -77,7 +77,8 @@ internal sealed class ProgressStep : IProgress<double>
 internal sealed class Timings
 {
     private readonly Stopwatch total = Stopwatch.StartNew();
-    private readonly List<(string Step, TimeSpan Elapsed, bool Parallel)> steps = [];
+    private readonly TimeSpan startCpu = Process.GetCurrentProcess().TotalProcessorTime;
+    private readonly List<(string Step, TimeSpan Elapsed, TimeSpan Cpu, bool Parallel)> steps = [];
     private readonly Lock gate = new();
 
     /// <summary>Measures a step until the returned scope is disposed.</summary>
@@ -91,13 +92,16 @@ internal sealed class Timings
         var text = new StringBuilder("mlmon: timings: ");
         lock (gate)
         {
-            foreach ((string step, TimeSpan elapsed, bool parallel) in steps)
+            foreach ((string step, TimeSpan elapsed, TimeSpan cpu, bool parallel) in steps)
             {
-                text.Append(step).Append(' ').Append(Seconds(elapsed)).Append(parallel ? " (in parallel)" : string.Empty).Append("; ");
+                text.Append(step).Append(' ').Append(Seconds(elapsed))
+                    .Append(parallel ? " (in parallel" : " (").Append(parallel ? ", " : string.Empty).Append("CPU ").Append(Seconds(cpu)).Append("); ");
             }
         }
 
-        return text.Append("total ").Append(Seconds(total.Elapsed)).Append(" (after start-up); garbage collection paused ")
+        TimeSpan allCpu = Process.GetCurrentProcess().TotalProcessorTime - startCpu;
+        return text.Append("total ").Append(Seconds(total.Elapsed)).Append(" (after start-up; CPU ").Append(Seconds(allCpu))
+            .Append("; the CPU of a step is the whole process's while it ran); garbage collection paused ")
             .Append(Seconds(GC.GetTotalPauseDuration())).Append(string.Create(CultureInfo.InvariantCulture, $" over {GC.CollectionCount(0)} collections ({GC.CollectionCount(2)} full)"))
             .ToString();
     }
@@ -107,13 +111,15 @@ internal sealed class Timings
     private sealed class Scope(Timings owner, string step, bool parallel) : IDisposable
     {
         private readonly long start = Stopwatch.GetTimestamp();
+        private readonly TimeSpan startCpu = Process.GetCurrentProcess().TotalProcessorTime;
 
         public void Dispose()
         {
             TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+            TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - startCpu;
             lock (owner.gate)
             {
-                owner.steps.Add((step, elapsed, parallel));
+                owner.steps.Add((step, elapsed, cpu, parallel));
             }
         }
     }

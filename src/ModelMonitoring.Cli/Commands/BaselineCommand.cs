@@ -83,7 +83,7 @@ internal static class BaselineCommand
         {
             IProgress<double>? reading = steps.Step($"Reading {Path.GetFileName(input)}");
             Dataset data = await Task.Run(
-                () => Dataset.Load(input, categorical.ToHashSet(StringComparer.Ordinal), reading, cancellationToken, read),
+                () => Dataset.Load(input, categorical.ToHashSet(StringComparer.Ordinal), reading, cancellationToken, read with { Parallelism = Environment.ProcessorCount }),
                 cancellationToken).ConfigureAwait(false);
             ColumnTyping.CheckCategoricalNames(categorical, data.ColumnNames.ToArray(), input);
             foreach (LoadedColumn column in data.Columns)

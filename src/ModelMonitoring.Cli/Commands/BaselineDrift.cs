@@ -49,7 +49,7 @@ internal static class BaselineDrift
                 {
                     using (timings.Measure($"reading {Path.GetFileName(plan.Current)}", parallel: true))
                     {
-                        return Dataset.Load(plan.Current, forced, reading, reads.Token, plan.Read);
+                        return Dataset.Load(plan.Current, forced, reading, reads.Token, plan.Read with { Parallelism = Environment.ProcessorCount });
                     }
                 }
                 catch

@@ -16,12 +16,21 @@ namespace ModelMonitoring.Cli.Data;
 /// is an error naming the line and column of the first bad byte.
 /// </remarks>
 /// <param name="delimiter">The delimiter, or <see langword="null"/> to detect it.</param>
-internal sealed class CsvTableReader(char? delimiter) : ITableReader
+/// <param name="parallelism">
+/// How many threads may parse the file. A large file without any quote or lone carriage return (so that every line
+/// feed ends a row) is cut at line feeds into that many chunks, parsed side by side and joined in order; errors name
+/// the same file, line and column as a sequential read (the first chunk's error wins).
+/// </param>
+/// <param name="minimumBytesPerChunk">The smallest chunk worth a thread of its own (tests lower it).</param>
+internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long minimumBytesPerChunk = CsvTableReader.DefaultMinimumBytesPerChunk) : ITableReader
 {
     /// <summary>The delimiters detection chooses from, in the order that breaks ties.</summary>
     public static readonly char[] Candidates = [',', '\t', ';', '|'];
 
     private const int ProgressEveryRows = 16_384;
+
+    /// <summary>Files smaller than this are parsed on one thread whatever the parallelism.</summary>
+    internal const long DefaultMinimumBytesPerChunk = 4 << 20;
 
     /// <inheritdoc />
     public TableData Read(string path, ColumnSelection selection, IProgress<double>? progress, CancellationToken cancellationToken)
@@ -29,20 +38,44 @@ internal sealed class CsvTableReader(char? delimiter) : ITableReader
         using FileStream stream = InputFile.OpenRead(path);
         char separator = delimiter ?? Detect(stream);
         stream.Position = 0;
-        int capacity = RowsAtMost(stream);
+        FileShape shape = Scan(stream);
         stream.Position = 0;
         long length = stream.Length;
+        int chunks = (int)Math.Min(parallelism, length / Math.Max(1, minimumBytesPerChunk));
+        if (chunks > 1 && !shape.HasQuote && !shape.HasLoneCarriageReturn)
+        {
+            return ReadInChunks(path, stream, separator, selection, chunks, RowsAtMost(shape), progress, cancellationToken);
+        }
+
+        return Guarded(path, () =>
+        {
+            SepReader reader = OpenReader(stream, separator);
+            using (reader)
+            {
+                TableData data = ReadRows(path, reader, separator, selection, RowsAtMost(shape), stream, length, 0, null, progress, cancellationToken);
+                return Finish(path, data.Columns, data.RowCount, header: true);
+            }
+        });
+    }
+
+    private static SepReader OpenReader(Stream stream, char separator)
+    {
+        var text = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        return Sep.Reader(o => o with
+        {
+            Sep = new Sep(separator),
+            HasHeader = false,
+            DisableColCountCheck = true,
+            Unescape = false,
+        }).From(text);
+    }
+
+    /// <summary>Runs a read, turning the decoder's and Sep's exceptions into messages naming the file and place.</summary>
+    private static T Guarded<T>(string path, Func<T> read)
+    {
         try
         {
-            using var text = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-            using SepReader reader = Sep.Reader(o => o with
-            {
-                Sep = new Sep(separator),
-                HasHeader = false,
-                DisableColCountCheck = true,
-                Unescape = false,
-            }).From(text);
-            return ReadRows(path, reader, separator, selection, capacity, stream, length, progress, cancellationToken);
+            return read();
         }
         catch (DecoderFallbackException ex)
         {
@@ -57,20 +90,212 @@ internal sealed class CsvTableReader(char? delimiter) : ITableReader
         }
     }
 
+    private static TableData Finish(string path, IReadOnlyList<LoadedColumn>? columns, int rows, bool header)
+    {
+        if (!header || columns is null)
+        {
+            throw new CliInputException($"{path}: the file is empty; expected a header row with the column names.");
+        }
+
+        if (rows == 0)
+        {
+            throw new CliInputException($"{path}: the file has a header but no data rows.");
+        }
+
+        return new TableData(columns, rows);
+    }
+
+    /// <summary>
+    /// Parses the file in <paramref name="chunks"/> consecutive ranges of whole lines on as many threads. The first chunk
+    /// reads the header; the others read data rows against it, their line numbers offset by the lines before them. The
+    /// columns are joined in order (<see cref="LoadedColumn.Join"/>); a chunk's error is thrown only when no earlier
+    /// chunk failed, so the error is the one a sequential read meets first.
+    /// </summary>
+    private static TableData ReadInChunks(string path, FileStream stream, char separator, ColumnSelection selection, int chunks, int rowsAtMost, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        long length = stream.Length;
+        long[] starts = ChunkStarts(stream, length, chunks, out long[] linesBefore);
+        chunks = starts.Length;
+
+        // The header (the first non-blank row), read before the chunks so that every chunk knows the columns.
+        string[] header = Guarded(path, () =>
+        {
+            stream.Position = 0;
+            using SepReader reader = OpenReader(new FileRange(stream, 0, starts.Length > 1 ? starts[1] : length, leaveOpen: true), separator);
+            foreach (SepReader.Row row in reader)
+            {
+                if (!(row.ColCount == 1 && row.Span.IsWhiteSpace()))
+                {
+                    return ReadHeader(row, path, LineOf(row), separator);
+                }
+            }
+
+            return [];
+        });
+        if (header.Length == 0)
+        {
+            // Blank lines fill the whole first chunk (or the file is empty): read it on one thread.
+            return new CsvTableReader(separator).Read(path, selection, progress, cancellationToken);
+        }
+
+        var fractions = new double[chunks];
+        var gate = new Lock();
+        IProgress<double>? PartProgress(int index) => progress is null ? null : new Action<double>(fraction =>
+        {
+            lock (gate)
+            {
+                fractions[index] = fraction;
+                progress.Report(fractions.Average());
+            }
+        }).AsProgress();
+
+        var results = new TableData?[chunks];
+        var errors = new Exception?[chunks];
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, index =>
+        {
+            try
+            {
+                long start = starts[index];
+                long end = index + 1 < chunks ? starts[index + 1] : length;
+                using FileStream own = InputFile.OpenRead(path);
+                var range = new FileRange(own, start, end, leaveOpen: false);
+                // The first chunk's columns are sized for the whole file: the later chunks' values are appended to them.
+                int capacity = index == 0 ? rowsAtMost : (int)Math.Min(CountLineFeeds(own, start, end) + 1, Array.MaxLength);
+                own.Position = start;
+                results[index] = Guarded(path, () =>
+                {
+                    using SepReader reader = OpenReader(range, separator);
+                    return ReadRows(path, reader, separator, selection, capacity, range, end - start, linesBefore[index], index == 0 ? null : header, PartProgress(index), cancellationToken);
+                });
+            }
+            catch (Exception ex)
+            {
+                errors[index] = ex;
+            }
+        });
+
+        for (int index = 0; index < chunks; index++)
+        {
+            if (errors[index] is Exception error)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            }
+        }
+
+        var columns = new List<LoadedColumn>();
+        IReadOnlyList<LoadedColumn> first = results[0]!.Columns;
+        for (int c = 0; c < first.Count; c++)
+        {
+            columns.Add(LoadedColumn.Join(results.Select(r => r!.Columns[c]).ToArray()));
+        }
+
+        progress?.Report(1.0);
+        return Finish(path, columns, results.Sum(r => r!.RowCount), header: true);
+    }
+
+    /// <summary>Where each chunk starts: just after a line feed at or after an even share of the file.</summary>
+    private static long[] ChunkStarts(FileStream stream, long length, int chunks, out long[] linesBefore)
+    {
+        var starts = new List<long> { 0 };
+        var buffer = new byte[1 << 16];
+        for (int k = 1; k < chunks; k++)
+        {
+            long target = Math.Max(length * k / chunks, starts[^1]);
+            stream.Position = target;
+            long start = -1;
+            int read;
+            long position = target;
+            while (start < 0 && (read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                int feed = buffer.AsSpan(0, read).IndexOf((byte)'\n');
+                if (feed >= 0)
+                {
+                    start = position + feed + 1;
+                }
+
+                position += read;
+            }
+
+            if (start < 0 || start >= length)
+            {
+                break;
+            }
+
+            if (start > starts[^1])
+            {
+                starts.Add(start);
+            }
+        }
+
+        linesBefore = new long[starts.Count];
+        for (int k = 1; k < starts.Count; k++)
+        {
+            linesBefore[k] = linesBefore[k - 1] + CountLineFeeds(stream, starts[k - 1], starts[k]);
+        }
+
+        return [.. starts];
+    }
+
+    private static long CountLineFeeds(FileStream stream, long start, long end)
+    {
+        var buffer = new byte[1 << 20];
+        stream.Position = start;
+        long lines = 0;
+        long left = end - start;
+        while (left > 0)
+        {
+            int read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0)
+            {
+                break;
+            }
+
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            left -= read;
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// Reads rows into columns. <paramref name="knownHeader"/> is null for the file's start (the first non-blank row is
+    /// the header) and the header for a later chunk; <paramref name="lineOffset"/> is added to line numbers.
+    /// </summary>
     private static TableData ReadRows(
         string path,
         SepReader reader,
         char separator,
         ColumnSelection selection,
         int capacity,
-        FileStream stream,
+        Stream stream,
         long length,
+        long lineOffset,
+        string[]? knownHeader,
         IProgress<double>? progress,
         CancellationToken cancellationToken)
     {
         string[]? header = null;
         LoadedColumn?[] loaders = [];
         var columns = new List<LoadedColumn>();
+        void Start(string[] names)
+        {
+            header = names;
+            loaders = new LoadedColumn?[names.Length];
+            for (int i = 0; i < names.Length; i++)
+            {
+                if (selection.Reads(names[i]))
+                {
+                    loaders[i] = new LoadedColumn(names[i], selection.AsLabels(names[i]), capacity);
+                    columns.Add(loaders[i]!);
+                }
+            }
+        }
+
+        if (knownHeader is not null)
+        {
+            Start(knownHeader);
+        }
+
         int rows = 0;
         foreach (SepReader.Row row in reader)
         {
@@ -79,20 +304,10 @@ internal sealed class CsvTableReader(char? delimiter) : ITableReader
                 continue; // a blank line
             }
 
-            int line = row.LineNumberFrom;
+            long line = LineOf(row) + lineOffset;
             if (header is null)
             {
-                header = ReadHeader(row, path, line, separator);
-                loaders = new LoadedColumn?[header.Length];
-                for (int i = 0; i < header.Length; i++)
-                {
-                    if (selection.Reads(header[i]))
-                    {
-                        loaders[i] = new LoadedColumn(header[i], selection.AsLabels(header[i]), capacity);
-                        columns.Add(loaders[i]!);
-                    }
-                }
-
+                Start(ReadHeader(row, path, line, separator));
                 continue;
             }
 
@@ -132,21 +347,17 @@ internal sealed class CsvTableReader(char? delimiter) : ITableReader
             }
         }
 
-        if (header is null)
-        {
-            throw new CliInputException($"{path}: the file is empty; expected a header row with the column names.");
-        }
-
-        if (rows == 0)
-        {
-            throw new CliInputException($"{path}: the file has a header but no data rows.");
-        }
-
         progress?.Report(1.0);
-        return new TableData(columns, rows);
+        return new TableData(header is null ? null! : columns, rows);
     }
 
-    private static string[] ReadHeader(SepReader.Row row, string path, int line, char separator)
+    /// <summary>
+    /// The line a row starts on. Sep 0.17 reports 2 for a reader's very first row (its end, as for a header it
+    /// skipped); that row starts on line 1.
+    /// </summary>
+    private static long LineOf(SepReader.Row row) => row.RowIndex == 0 ? 1 : row.LineNumberFrom;
+
+    private static string[] ReadHeader(SepReader.Row row, string path, long line, char separator)
     {
         var header = new string[row.ColCount];
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -186,7 +397,7 @@ internal sealed class CsvTableReader(char? delimiter) : ITableReader
     }
 
     /// <summary>Removes RFC 4180 quoting from a field that holds a quote; anything else is an error naming the place.</summary>
-    private static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> cell, string path, int line, int index, string? name)
+    private static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> cell, string path, long line, int index, string? name)
     {
         string where = name is null ? $"header field {index + 1}" : $"column {index + 1} ({Dataset.Quote(name)})";
         if (cell[0] != '"')
@@ -275,29 +486,57 @@ internal sealed class CsvTableReader(char? delimiter) : ITableReader
         return Candidates[best];
     }
 
+    /// <summary>What one pass over the bytes tells about a file: its line feeds, and whether rows can be cut at them.</summary>
+    internal readonly record struct FileShape(long LineFeeds, bool EndsWithLineFeed, bool HasQuote, bool HasLoneCarriageReturn);
+
     /// <summary>
-    /// The most data rows the file can hold: its lines less the header (a vectorised count of line feeds, from the page
-    /// cache after the first read). Columns are sized with it, so their values need no copy when none is missing.
+    /// Counts the line feeds (vectorised; from the page cache after the first read) and looks for quotes and carriage
+    /// returns not followed by a line feed: without either, every line feed ends a row.
     /// </summary>
-    internal static int RowsAtMost(Stream stream)
+    internal static FileShape Scan(Stream stream)
     {
         var buffer = new byte[1 << 20];
         long lines = 0;
+        bool quote = false;
+        bool lone = false;
         int read;
+        bool carried = false; // the previous buffer ended with a carriage return
         byte last = (byte)'\n';
         while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
         {
-            lines += buffer.AsSpan(0, read).Count((byte)'\n');
-            last = buffer[read - 1];
+            ReadOnlySpan<byte> chunk = buffer.AsSpan(0, read);
+            lines += chunk.Count((byte)'\n');
+            quote = quote || chunk.Contains((byte)'"');
+            if (carried && chunk[0] != '\n')
+            {
+                lone = true;
+            }
+
+            if (!lone)
+            {
+                int returns = chunk.Count((byte)'\r');
+                if (returns > 0)
+                {
+                    int ended = chunk[^1] == '\r' ? 1 : 0;
+                    lone = chunk.Count("\r\n"u8) + ended != returns;
+                }
+            }
+
+            carried = chunk[^1] == '\r';
+            last = chunk[^1];
         }
 
-        if (last != '\n')
-        {
-            lines++;
-        }
-
-        return (int)Math.Clamp(lines - 1, 0, Array.MaxLength);
+        return new FileShape(lines, last == '\n', quote, lone || carried);
     }
+
+    /// <summary>
+    /// The most data rows a text of this shape can hold (its lines), less the header. Columns are
+    /// sized with it, so their values need no copy when none is missing.
+    /// </summary>
+    private static int RowsAtMost(FileShape shape) => (int)Math.Clamp(shape.LineFeeds + (shape.EndsWithLineFeed ? 0 : 1) - 1, 0, Array.MaxLength);
+
+    /// <summary>The most data rows the file can hold: its lines less the header.</summary>
+    internal static int RowsAtMost(Stream stream) => RowsAtMost(Scan(stream));
 
     /// <summary>Finds the first byte that is not valid UTF-8: its line, column (in characters) and value.</summary>
     internal static (long Line, long Column, byte Value) FindInvalidUtf8(string path)
@@ -361,4 +600,84 @@ internal sealed class CsvTableReader(char? delimiter) : ITableReader
     };
 
     private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "...";
+}
+
+/// <summary>A read-only view of the bytes [start, end) of a file stream, for a chunk parsed on its own.</summary>
+internal sealed class FileRange : Stream
+{
+    private readonly FileStream file;
+    private readonly long start;
+    private readonly long end;
+    private readonly bool leaveOpen;
+    private long position;
+
+    public FileRange(FileStream file, long start, long end, bool leaveOpen)
+    {
+        this.file = file;
+        this.start = start;
+        this.end = end;
+        this.leaveOpen = leaveOpen;
+        position = start;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => end - start;
+
+    public override long Position
+    {
+        get => position - start;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int wanted = (int)Math.Min(buffer.Length, end - position);
+        if (wanted <= 0)
+        {
+            return 0;
+        }
+
+        file.Position = position;
+        int read = file.Read(buffer[..wanted]);
+        position += read;
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !leaveOpen)
+        {
+            file.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Wraps a callback as an <see cref="IProgress{T}"/> that calls it on the reporting thread.</summary>
+internal static class ProgressExtensions
+{
+    public static IProgress<double> AsProgress(this Action<double> report) => new Immediate(report);
+
+    private sealed class Immediate(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
 }

@@ -16,7 +16,10 @@ internal enum DataFormat
 /// <summary>How to read the data files: the format (null: from each file's extension) and, for CSV, the delimiter.</summary>
 /// <param name="Format">The format of every data file, or <see langword="null"/> to choose it from the extension.</param>
 /// <param name="Delimiter">The CSV delimiter, or <see langword="null"/> to detect it from the header row.</param>
-internal sealed record ReadOptions(DataFormat? Format = null, char? Delimiter = null)
+/// <param name="Parallelism">
+/// How many threads may parse one large CSV file (in consecutive chunks of lines); 1 when files are read side by side.
+/// </param>
+internal sealed record ReadOptions(DataFormat? Format = null, char? Delimiter = null, int Parallelism = 1)
 {
     /// <summary>Formats from the extension, delimiter detected.</summary>
     public static ReadOptions Default { get; } = new();
@@ -169,7 +172,7 @@ internal sealed class Dataset
         {
             DataFormat.Parquet => new ParquetTableReader(),
             DataFormat.JsonLines => new JsonLinesTableReader(),
-            _ => new CsvTableReader(options.Delimiter),
+            _ => new CsvTableReader(options.Delimiter, options.Parallelism),
         };
         InputFile.EnsureReadable(path);
         TableData data = reader.Read(path, new ColumnSelection(categorical), progress, cancellationToken);

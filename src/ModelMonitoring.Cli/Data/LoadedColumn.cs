@@ -192,6 +192,60 @@ internal sealed class LoadedColumn
         }
     }
 
+    /// <summary>
+    /// Joins the parts of one column read from consecutive chunks of a file, as one sequential read would have left it.
+    /// Parts that hold no value yet (only missing ones) take either type. When every part is numbers, or every part
+    /// labels from its first value on, their values are concatenated. When some are labels and others numbers, a
+    /// sequential read would have kept the later numbers as labels: the column is then marked to be read again as labels
+    /// (<see cref="NeedsReread"/>). The first value that is not a number is the earliest part's. The values are appended
+    /// to the first part's storage (sized for the whole file by the reader), so only the later parts are copied.
+    /// </summary>
+    public static LoadedColumn Join(IReadOnlyList<LoadedColumn> parts)
+    {
+        LoadedColumn first = parts[0];
+        if (parts.Count == 1)
+        {
+            return first;
+        }
+
+        var joined = new LoadedColumn(first.Name, forceCategorical: false) { numbers = null };
+        joined.Missing = parts.Sum(p => p.Missing);
+        (string Value, long Line)? firstNonNumber = parts.Select(p => p.FirstNonNumber).FirstOrDefault(f => f is not null);
+        bool anyLabels = parts.Any(p => p.labels is not null && p.labels.Count > 0);
+        bool anyNumbers = parts.Any(p => p.numbers is not null && p.numbers.Count > 0);
+        bool reread = parts.Any(p => p.NeedsReread) || (anyLabels && anyNumbers);
+        bool forced = parts.All(p => p.labels is not null) && !parts.Any(p => p.NotNumeric);
+        joined.NotNumeric = parts.Any(p => p.NotNumeric);
+        joined.FirstNonNumber = firstNonNumber;
+        if (reread)
+        {
+            joined.NeedsReread = true;
+            joined.NotNumeric = true;
+            return joined;
+        }
+
+        if (anyLabels || forced || joined.NotNumeric)
+        {
+            GrowingArray<string> labels = first.labels ?? new GrowingArray<string>(parts.Sum(p => p.labels?.Count ?? 0));
+            foreach (LoadedColumn part in parts.Skip(first.labels is null ? 0 : 1))
+            {
+                part.labels?.CopyTo(labels);
+            }
+
+            joined.labels = labels;
+            return joined;
+        }
+
+        GrowingArray<double> numbers = first.numbers ?? new GrowingArray<double>(parts.Sum(p => p.numbers?.Count ?? 0));
+        foreach (LoadedColumn part in parts.Skip(first.numbers is null ? 0 : 1))
+        {
+            part.numbers?.CopyTo(numbers);
+        }
+
+        joined.numbers = numbers;
+        return joined;
+    }
+
     /// <summary>Counts missing values.</summary>
     public void AddMissing(int count = 1) => Missing += count;
 
@@ -274,6 +328,7 @@ internal sealed class LoadedColumn
 /// </summary>
 internal sealed class GrowingArray<T>(int capacity)
 {
+    private readonly int initialCapacity = capacity;
     private T[] items = [];
 
     /// <summary>How many items were added.</summary>
@@ -288,6 +343,26 @@ internal sealed class GrowingArray<T>(int capacity)
         }
 
         items[Count++] = item;
+    }
+
+    /// <summary>Appends these items to another array.</summary>
+    public void CopyTo(GrowingArray<T> target)
+    {
+        if (Count == 0)
+        {
+            return;
+        }
+
+        if (target.items.Length - target.Count < Count)
+        {
+            int size = Math.Max(checked(target.Count + Count), Math.Max(target.items.Length * 2, target.initialCapacity));
+            T[] grown = GC.AllocateUninitializedArray<T>(size);
+            Array.Copy(target.items, grown, target.Count);
+            target.items = grown;
+        }
+
+        Array.Copy(items, 0, target.items, target.Count, Count);
+        target.Count += Count;
     }
 
     /// <summary>The items in an array of exactly <see cref="Count"/> elements (the storage itself when it is full).</summary>
@@ -305,7 +380,7 @@ internal sealed class GrowingArray<T>(int capacity)
 
     private void Grow()
     {
-        int size = items.Length == 0 ? Math.Max(capacity, 1024) : checked(items.Length * 2);
+        int size = items.Length == 0 ? Math.Max(initialCapacity, 1024) : checked(items.Length * 2);
         T[] grown = GC.AllocateUninitializedArray<T>(size);
         Array.Copy(items, grown, Count);
         items = grown;

@@ -74,6 +74,20 @@ public sealed class SortedWeightedValues
         return new SortedWeightedValues(values, weights, cumulative);
     }
 
+    /// <summary>Builds a distribution from distinct values sorted ascending and their weights; the arrays are taken over.</summary>
+    internal static SortedWeightedValues FromDistinct(double[] values, long[] weights)
+    {
+        var cumulative = new long[values.Length];
+        long total = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            total += weights[i];
+            cumulative[i] = total;
+        }
+
+        return new SortedWeightedValues(values, weights, cumulative);
+    }
+
     /// <summary>Builds a distribution from values and weights in any order; equal values are combined.</summary>
     /// <param name="items">The values and their weights; NaN values and negative weights are rejected.</param>
     public static SortedWeightedValues Create(IEnumerable<WeightedValue> items)

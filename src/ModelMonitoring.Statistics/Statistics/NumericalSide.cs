@@ -74,23 +74,17 @@ internal sealed class NumericalSide
             throw new ArgumentException($"Column '{name}' has no value in the {side} data.", side);
         }
 
-        double[] sorted = values.ToArray();
-        foreach (double value in sorted)
+        (double[] distinct, long[] counts) = DoubleRadixSort.DistinctCounts(values, out double? nonFinite);
+        if (nonFinite is double value)
         {
-            if (!double.IsFinite(value))
-            {
-                throw new ArgumentException(
-                    $"Column '{name}' holds {value} in the {side} data; remove non-finite values and count them as missing.",
-                    side);
-            }
+            throw new ArgumentException(
+                $"Column '{name}' holds {value} in the {side} data; remove non-finite values and count them as missing.",
+                side);
         }
 
-        Array.Sort(sorted);
-        var weights = new long[sorted.Length];
-        Array.Fill(weights, 1L);
-        double min = sorted[0];
-        double max = sorted[^1];
-        SortedWeightedValues distribution = SortedWeightedValues.FromSorted(sorted, weights);
+        double min = distinct[0];
+        double max = distinct[^1];
+        SortedWeightedValues distribution = SortedWeightedValues.FromDistinct(distinct, counts);
         return new NumericalSide(distribution, values.Length, min, max, isExact: true, mean: null, standardDeviation: null, binned: null, scale: 1);
     }
 
@@ -158,9 +152,6 @@ internal sealed class NumericalSide
     /// </summary>
     public double[] CountsPerBin(double[] edges) =>
         BinnedProfile is not null ? BinnedProfile.SpreadOverHistogram(edges) : ToDoubles(WeightPerBin(edges));
-
-    /// <summary>The weights as doubles.</summary>
-    public double[] WeightsAsDoubles() => ToDoubles(Distribution.Weights);
 
     /// <summary>The value of rank <paramref name="rank"/> (0-based) in the sorted values, counting each value's weight.</summary>
     public double ValueAtRank(long rank)

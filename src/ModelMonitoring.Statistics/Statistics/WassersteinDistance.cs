@@ -51,7 +51,15 @@ internal static class WassersteinDistance
     /// <param name="uWeights">Their non-negative weights (any positive total).</param>
     /// <param name="sortedVValues">The second distribution's values, sorted ascending.</param>
     /// <param name="vWeights">Their non-negative weights (any positive total).</param>
-    public static double Distance(ReadOnlySpan<double> sortedUValues, ReadOnlySpan<double> uWeights, ReadOnlySpan<double> sortedVValues, ReadOnlySpan<double> vWeights)
+    public static double Distance(ReadOnlySpan<double> sortedUValues, ReadOnlySpan<double> uWeights, ReadOnlySpan<double> sortedVValues, ReadOnlySpan<double> vWeights) =>
+        WeightedDistance(sortedUValues, uWeights, sortedVValues, vWeights);
+
+    /// <summary>The distance between two distributions with integer weights (counts); the same as with the counts as doubles.</summary>
+    public static double Distance(ReadOnlySpan<double> sortedUValues, ReadOnlySpan<long> uWeights, ReadOnlySpan<double> sortedVValues, ReadOnlySpan<long> vWeights) =>
+        WeightedDistance(sortedUValues, uWeights, sortedVValues, vWeights);
+
+    private static double WeightedDistance<TWeight>(ReadOnlySpan<double> sortedUValues, ReadOnlySpan<TWeight> uWeights, ReadOnlySpan<double> sortedVValues, ReadOnlySpan<TWeight> vWeights)
+        where TWeight : struct, System.Numerics.INumberBase<TWeight>
     {
         RequireNotEmpty(sortedUValues, sortedVValues);
         double uTotal = WeightTotal(sortedUValues, uWeights, nameof(uWeights));
@@ -74,11 +82,11 @@ internal static class WassersteinDistance
 
             if (takeU)
             {
-                uCumulative += uWeights[i++];
+                uCumulative += double.CreateTruncating(uWeights[i++]);
             }
             else
             {
-                vCumulative += vWeights[j++];
+                vCumulative += double.CreateTruncating(vWeights[j++]);
             }
         }
 
@@ -107,7 +115,8 @@ internal static class WassersteinDistance
         }
     }
 
-    private static double WeightTotal(ReadOnlySpan<double> values, ReadOnlySpan<double> weights, string parameterName)
+    private static double WeightTotal<TWeight>(ReadOnlySpan<double> values, ReadOnlySpan<TWeight> weights, string parameterName)
+        where TWeight : struct, System.Numerics.INumberBase<TWeight>
     {
         if (weights.Length != values.Length)
         {
@@ -115,8 +124,9 @@ internal static class WassersteinDistance
         }
 
         double total = 0;
-        foreach (double weight in weights)
+        foreach (TWeight raw in weights)
         {
+            double weight = double.CreateTruncating(raw);
             if (!(weight >= 0) || double.IsInfinity(weight))
             {
                 throw new ArgumentException($"Weights must be finite and non-negative; found {weight}.", parameterName);

@@ -7,6 +7,7 @@
 # Needs Debian's python3-pandas and python3-scipy (apt-get install -y python3-pandas python3-scipy). Writes the data
 # once (generate_scale_csv.py, csv-to-parquet), then RUNS rounds (default 3) of every command, interleaved so that a
 # change in the machine's load hits them alike. Prints one line per run: wall, user and sys seconds, peak memory.
+# With MLMON_BEFORE=/path/to/an/older/mlmon.dll, the older build's exact and baseline CSV runs join each round.
 set -euo pipefail
 DATA=${1:-/tmp/mlmon-scale}
 RUNS=${2:-3}
@@ -34,6 +35,10 @@ echo "# $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(dotnet --versio
 echo "# command	wall_s	user_s	sys_s	peak_kb"
 for run in $(seq "$RUNS"); do
   measure recipe "$PY" "$ROOT/tests/ModelMonitoring.Cli.Tests/scale/evidently_recipe.py" "$DATA/reference.csv" "$DATA/current.csv"
+  if [ -n "${MLMON_BEFORE:-}" ]; then
+    measure before-exact-csv dotnet "$MLMON_BEFORE" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json
+    measure before-baseline-csv dotnet "$MLMON_BEFORE" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json
+  fi
   measure exact-csv dotnet "$M" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json --timings
   echo "#   $(cat "$OUT/stderr")"
   measure exact-parquet dotnet "$M" drift -r "$DATA/reference.parquet" -c "$DATA/current.parquet" -f json --timings

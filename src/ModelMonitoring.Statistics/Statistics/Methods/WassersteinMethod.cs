@@ -14,7 +14,7 @@ internal static class WassersteinMethod
     {
         double distance = current.BinnedProfile is not null
             ? current.BinnedProfile.WassersteinTo(reference.Distribution)
-            : WassersteinDistance.Distance(reference.Distribution.Values, reference.WeightsAsDoubles(), current.Distribution.Values, current.WeightsAsDoubles());
+            : WassersteinDistance.Distance(reference.Distribution.Values, reference.Distribution.Weights, current.Distribution.Values, current.Distribution.Weights);
         // Both in the sides' (possibly scaled) units: the norm's floor of 0.001 is in the data's units.
         double normed = distance / Math.Max(reference.StandardDeviation, WassersteinDistance.MinimumNorm * reference.Scale);
         return new MethodScore(normed, normed);
