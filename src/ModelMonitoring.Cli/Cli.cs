@@ -35,6 +35,7 @@ internal static class Cli
             DriftCommand.Create(context),
             BaselineCommand.Create(context),
             PerformanceCommand.Create(context), EstimateCommand.Create(context), ChangesCommand.Create(context),
+            ExportCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);
