@@ -36,6 +36,7 @@ internal static class Cli
             BaselineCommand.Create(context),
             OutliersCommand.Create(context),
             PerformanceCommand.Create(context), EstimateCommand.Create(context), ChangesCommand.Create(context),
+            ExportCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);
