@@ -161,7 +161,7 @@ internal static class OutliersCommand
     }
 }
 
-/// <summary>The outlier profile <c>mlmon baseline</c> stores: an isolation forest (seed 0, contamination auto) and robust z-scores over the numerical columns.</summary>
+/// <summary>The outlier profile <c>mlmon baseline</c> stores: an isolation forest (seed 0; its threshold flags 1 % of the reference, as the runtime's own fit) and robust z-scores over the numerical columns.</summary>
 internal static class OutlierReference
 {
     /// <summary>Fits the profile on a file's numerical columns; null when it has none or fewer than 2 rows.</summary>
@@ -173,6 +173,6 @@ internal static class OutlierReference
             return null;
         }
 
-        return OutlierProfile.Fit(numerical.Select(c => c.Name).ToArray(), numerical.Select(c => c.NumbersByRow()!).ToArray());
+        return OutlierProfile.Fit(numerical.Select(c => c.Name).ToArray(), numerical.Select(c => c.NumbersByRow()!).ToArray(), new IsolationForestOptions { Contamination = OutlierContamination.Of(0.01) });
     }
 }

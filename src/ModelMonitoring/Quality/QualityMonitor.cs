@@ -36,6 +36,13 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
     /// <summary>The most rows of the first window kept to fit the isolation forest on (reservoir-sampled beyond).</summary>
     public const int MaxFitRows = 4096;
 
+    /// <summary>
+    /// How a forest fitted on a reference is grown: scikit-learn's defaults, with the threshold that flags 1 % of the
+    /// reference's rows. scikit-learn's <c>auto</c> (0.5) flags 10 % to 25 % of ordinary data, which would leave the
+    /// outlier ratio above any alert threshold; 1 % keeps it near 0.01 while the data looks like the reference.
+    /// </summary>
+    public static readonly IsolationForestOptions ReferenceForest = new() { Contamination = OutlierContamination.Of(0.01) };
+
     /// <summary>Outliers logged per window: the first ones, then one in <see cref="OutlierLogEvery"/>.</summary>
     public const int OutlierLogFirst = 3;
 
@@ -438,7 +445,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
             string[] names = _sampleFeatures.Select(i => Features[i].Name).ToArray();
             try
             {
-                UseOutliers(OutlierProfile.Fit(names, columns), "first_window");
+                UseOutliers(OutlierProfile.Fit(names, columns, ReferenceForest), "first_window");
             }
             catch (ArgumentException exception)
             {
