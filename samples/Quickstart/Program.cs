@@ -101,6 +101,7 @@ if (monitor.LatestDrift is { } drift)
     AnsiConsole.Write(driftTable);
 }
 
+QualityReport.Print(monitor);
 PerformanceReport.Run(); // ground truth: a churn model's outcomes, realized and estimated performance (PerformanceReport.cs)
 AnsiConsole.MarkupLine("""
 

@@ -34,6 +34,7 @@ internal static class Cli
         {
             DriftCommand.Create(context),
             BaselineCommand.Create(context),
+            OutliersCommand.Create(context),
             PerformanceCommand.Create(context), EstimateCommand.Create(context), ChangesCommand.Create(context),
             ExportCommand.Create(context),
         };

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using ModelMonitoring.Runtime;
@@ -79,6 +80,24 @@ public sealed class ModelMonitor
 
     /// <summary>The result of the last drift evaluation, or <see langword="null"/> before the first window after the reference.</summary>
     public ModelDriftReport? LatestDrift => Volatile.Read(ref _latestDrift);
+
+    // Quality (issue 10): set by the runtime's built-in quality monitor when a window closes.
+    private WindowQuality? _latestQuality;
+    private ImmutableDictionary<string, WindowQuality> _latestSegmentQuality = ImmutableDictionary.Create<string, WindowQuality>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Data quality and outliers of the model's last closed window against its reference (missing, out-of-range and unseen
+    /// values per feature; rows the isolation forest flagged), or <see langword="null"/> before the first window closes.
+    /// </summary>
+    public WindowQuality? LatestQuality => Volatile.Read(ref _latestQuality);
+
+    /// <summary>The same per segment (from <c>[Segment]</c>), each against the segment's own reference, by segment value.</summary>
+    public IReadOnlyDictionary<string, WindowQuality> LatestSegmentQuality => Volatile.Read(ref _latestSegmentQuality);
+
+    internal void PublishQuality(WindowQuality quality) => Volatile.Write(ref _latestQuality, quality);
+
+    internal void PublishSegmentQuality(string segment, WindowQuality quality) =>
+        ImmutableInterlocked.Update(ref _latestSegmentQuality, (all, item) => all.SetItem(item.Segment, item), quality);
 
     internal string VersionTag { get; }
 

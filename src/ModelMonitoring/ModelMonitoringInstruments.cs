@@ -75,6 +75,23 @@ public static class ModelMonitoringInstruments
     /// <summary>Counter of errors writing the inference capture files; tag <c>error</c> (disk_full, permission, io, retention).</summary>
     public const string CaptureWriteErrors = "ml.capture.write.errors";
 
+    // Quality (issue 10): the built-in quality monitor's outliers and per-window data quality.
+
+    /// <summary>Counter of rows the isolation forest flagged as outliers; tags <c>model</c> and, for a segment's rows, <c>segment</c> (the model's series counts every row).</summary>
+    public const string ModelOutliers = "ml.model.outliers";
+
+    /// <summary>Gauge: share of the last closed window's scored rows that were outliers; tags <c>model</c>[, <c>segment</c>].</summary>
+    public const string ModelOutlierRatio = "ml.model.outlier.ratio";
+
+    /// <summary>Gauge: share of a feature's values missing (null, NaN, ±Infinity, empty) in the last closed window; tags <c>model</c>, <c>feature</c>[, <c>segment</c>].</summary>
+    public const string FeatureMissingRatio = "ml.feature.missing.ratio";
+
+    /// <summary>Gauge: share of a numerical feature's present values outside the reference's [min, max] in the last closed window; tags <c>model</c>, <c>feature</c>[, <c>segment</c>].</summary>
+    public const string FeatureOutOfRangeRatio = "ml.feature.out_of_range.ratio";
+
+    /// <summary>Gauge: share of a categorical feature's present values the reference never saw, in the last closed window; tags <c>model</c>, <c>feature</c>[, <c>segment</c>].</summary>
+    public const string FeatureUnseenCategoryRatio = "ml.feature.unseen_category.ratio";
+
     // Performance from ground truth and without it, concept drift (issue 10, performance half).
 
     /// <summary>Gauge: realized performance of the last window from joined outcomes; tags <c>model</c>, <c>metric</c> (accuracy, f1_macro, roc_auc, log_loss, mae, rmse, mape, r2...), <c>segment</c> for segment windows.</summary>

@@ -62,7 +62,7 @@ public sealed class ModelMonitoringRuntime : IDisposable
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Logger = _loggerFactory.CreateLogger(MonitoringLog.Category);
         _meterFactory = meterFactory;
-        IPredictionRowConsumer[] consumers = [Performance = new PerformanceMonitor(this), .. rowConsumers ?? []];
+        IPredictionRowConsumer[] consumers = [new QualityMonitor(this), Performance = new PerformanceMonitor(this), .. rowConsumers ?? []];
         SignalSources = [new RuntimeSignals(), .. consumers.OfType<IModelSignalSource>()];
         SensitiveHasher = consumers.OfType<InferenceCapture>().Select(c => c.Hasher).FirstOrDefault(h => h is not null);
         Folder = new Folder(this, consumers);

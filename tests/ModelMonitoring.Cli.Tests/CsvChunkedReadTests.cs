@@ -156,4 +156,26 @@ public sealed class CsvChunkedReadTests
         Assert.StartsWith($"{header}: line 1: header field 2 is empty", headerError.Message);
         Assert.StartsWith($"{row}: line 2: 3 fields", rowError.Message);
     }
+
+    /// <summary>mlmon outliers writes one line per row: the joined chunks keep each missing value's row.</summary>
+    [Fact]
+    public void Missing_values_keep_their_rows_when_chunks_are_joined()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "mlmon-chunk-missing-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            string path = Path.Combine(directory, "gaps.csv");
+            double[] expected = Enumerable.Range(0, 2_000).Select(i => i % 7 == 3 || i % 113 == 0 ? double.NaN : i * 0.5).ToArray();
+            File.WriteAllText(path, "a,b\n" + string.Concat(expected.Select((v, i) => (double.IsNaN(v) ? "" : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)) + "," + i + "\n")));
+            TableData parallel = new CsvTableReader(null, 4, minimumBytesPerChunk: 1).Read(path, All, null, CancellationToken.None);
+            double[] rows = parallel.Columns.Single(c => c.Name == "a").NumbersByRow()!;
+            Assert.Equal(expected.Length, rows.Length);
+            Assert.Equal(expected, rows);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -103,7 +103,7 @@ internal static class BaselineCommand
                         features[i] = BaselineProfile.ProfileOf(samples[i], chunks: chunks);
                         profiling?.ReportItem(Interlocked.Increment(ref done), samples.Length, samples[i].Name);
                     });
-                    return new BaselineProfile(features, model, data.RowCount, DateTimeOffset.UtcNow);
+                    return new BaselineProfile(features, model, data.RowCount, DateTimeOffset.UtcNow) { Outliers = OutlierReference.Fit(data) };
                 },
                 cancellationToken).ConfigureAwait(false);
             return (profile, data);

@@ -145,6 +145,11 @@ internal static class BaselineDrift
             baseline.RowCount,
             current.RowCount,
             DatasetDriftResult.DefaultDriftShare);
+        using (timings.Measure("data quality and outliers"))
+        {
+            report = report with { Quality = QualitySection.FromBaseline(baseline, current, plan.Quality) };
+        }
+
         if (plan.Format == "html")
         {
             report = report with

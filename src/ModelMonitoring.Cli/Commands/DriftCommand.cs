@@ -29,6 +29,9 @@ internal sealed record DriftOptions(
     /// <summary><c>--chunks</c>: how many chunks a CSV reference is cut into for the chunk thresholds.</summary>
     public int Chunks { get; init; } = ColumnDriftSettings.DefaultChunkCount;
 
+    /// <summary><c>--range-tolerance</c>: the share of the reference's range that widens it for the out-of-range count.</summary>
+    public double RangeTolerance { get; init; }
+
     /// <summary>A column whose values split both files: one report per segment (<c>--segment</c>).</summary>
     public string? Segment { get; init; }
 }
@@ -127,6 +130,11 @@ internal static class DriftCommand
             HelpName = "count",
             DefaultValueFactory = _ => ColumnDriftSettings.DefaultChunkCount,
         };
+        var rangeTolerance = new Option<double>("--range-tolerance")
+        {
+            Description = "Data quality: widen the reference's [min, max] by this share of its range on each side before counting a value as out of range (0.1: 10 %). Default 0.",
+            HelpName = "share",
+        };
 
         var segment = new Option<string?>("--segment")
         {
@@ -137,7 +145,7 @@ internal static class DriftCommand
         var command = new Command("drift", "Compare current data with a reference and report drift per column. Exit code: 0 no dataset drift, 1 dataset drift, 2 usage or input error.")
         {
             reference, current, categorical, method, threshold, engine, format, output, input.Format, input.Delimiter, timings,
-            minimumEffect, chunkThresholds, chunks, segment,
+            minimumEffect, chunkThresholds, chunks, rangeTolerance, segment,
         };
 
         command.SetAction((parse, cancellationToken) => Cli.GuardAsync(context, () =>
@@ -158,6 +166,7 @@ internal static class DriftCommand
                 MinimumEffectSizes = parse.GetValue(minimumEffect) ?? [],
                 ChunkThresholds = parse.GetValue(chunkThresholds),
                 Chunks = parse.GetValue(chunks),
+                RangeTolerance = parse.GetValue(rangeTolerance),
                 Segment = parse.GetValue(segment),
             };
             return RunAsync(context, options, cancellationToken);
@@ -277,6 +286,7 @@ internal static class DriftCommand
         Dataset current = currentTask.Result;
         ColumnTyping.CheckCategoricalNames(plan.Categorical, reference.ColumnNames.ToArray(), plan.Reference);
 
+        (Dictionary<string, bool> referenceTypes, Dictionary<string, bool> currentTypes) = (QualitySection.OwnTypes(reference), QualitySection.OwnTypes(current));
         IReadOnlyList<ColumnPair> columns;
         using (timings.Measure("matching and typing columns"))
         {
@@ -304,6 +314,11 @@ internal static class DriftCommand
             reference.RowCount,
             current.RowCount,
             DatasetDriftResult.DefaultDriftShare);
+        using (timings.Measure("data quality and outliers"))
+        {
+            report = report with { Quality = QualitySection.FromFiles(columns, reference, current, referenceTypes, currentTypes, plan.Categorical.ToHashSet(StringComparer.Ordinal), plan.Quality) };
+        }
+
         if (plan.Format == "html")
         {
             using (timings.Measure("histograms"))
@@ -363,6 +378,9 @@ internal sealed record DriftPlan(
     /// <summary>How many chunks a CSV reference is cut into (<c>--chunks</c>).</summary>
     public int Chunks { get; init; } = ColumnDriftSettings.DefaultChunkCount;
 
+    /// <summary>The data-quality settings (<c>--range-tolerance</c>).</summary>
+    public ModelMonitoring.Quality.DataQualitySettings Quality { get; init; } = new();
+
     /// <summary>Validates the options.</summary>
     /// <exception cref="CliInputException">An option is invalid; the message names it.</exception>
     public static DriftPlan From(DriftOptions options)
@@ -413,6 +431,11 @@ internal sealed record DriftPlan(
                 "--engine sketch compares against a baseline profile: write one with 'mlmon baseline ref.csv --out ref.baseline.json' and pass it as --reference.");
         }
 
+        if (!(options.RangeTolerance >= 0) || double.IsInfinity(options.RangeTolerance))
+        {
+            throw new CliInputException($"--range-tolerance: {options.RangeTolerance.ToString(CultureInfo.InvariantCulture)} is not a share of the range; use a number of 0 or more, such as 0.1.");
+        }
+
         string format = ResolveFormat(options.Format, options.Output);
         ReadOptions read = InputOptions.Parse(options.InputFormat, options.Delimiter);
         return new DriftPlan(options.Reference, options.Current, options.Categorical, method, options.Threshold, baseline, format, options.Output)
@@ -423,6 +446,7 @@ internal sealed record DriftPlan(
             MinimumEffectSizes = perMethod,
             ChunkThresholds = options.ChunkThresholds,
             Chunks = options.Chunks,
+            Quality = new ModelMonitoring.Quality.DataQualitySettings { RangeTolerance = options.RangeTolerance },
         };
     }
 

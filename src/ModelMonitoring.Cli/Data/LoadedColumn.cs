@@ -14,6 +14,7 @@ internal sealed class LoadedColumn
     private readonly int capacity;
     private GrowingArray<double>? numbers;
     private GrowingArray<string>? labels;
+    private GrowingArray<int>? missingRows;
     private Dictionary<string, string>? intern;
     private Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> internLookup;
 
@@ -87,7 +88,7 @@ internal sealed class LoadedColumn
         {
             if (CellText.IsMissing(cell))
             {
-                Missing++;
+                NoteMissing(1);
             }
             else
             {
@@ -108,7 +109,7 @@ internal sealed class LoadedColumn
         }
         else if (CellText.IsMissing(cell))
         {
-            Missing++;
+            NoteMissing(1);
         }
         else
         {
@@ -136,7 +137,7 @@ internal sealed class LoadedColumn
         }
         else
         {
-            Missing++;
+            NoteMissing(1);
         }
     }
 
@@ -161,7 +162,7 @@ internal sealed class LoadedColumn
             }
             else
             {
-                Missing++;
+                NoteMissing(1);
             }
         }
     }
@@ -210,6 +211,7 @@ internal sealed class LoadedColumn
 
         var joined = new LoadedColumn(first.Name, forceCategorical: false) { numbers = null };
         joined.Missing = parts.Sum(p => p.Missing);
+        joined.missingRows = JoinMissingRows(parts);
         (string Value, long Line)? firstNonNumber = parts.Select(p => p.FirstNonNumber).FirstOrDefault(f => f is not null);
         bool anyLabels = parts.Any(p => p.labels is not null && p.labels.Count > 0);
         bool anyNumbers = parts.Any(p => p.numbers is not null && p.numbers.Count > 0);
@@ -247,7 +249,30 @@ internal sealed class LoadedColumn
     }
 
     /// <summary>Counts missing values.</summary>
-    public void AddMissing(int count = 1) => Missing += count;
+    public void AddMissing(int count = 1) => NoteMissing(count);
+
+    // The parts' missing rows, shifted by the rows of the parts before them (each part holds whole rows).
+    private static GrowingArray<int>? JoinMissingRows(IReadOnlyList<LoadedColumn> parts)
+    {
+        if (parts.All(p => p.missingRows is null))
+        {
+            return null;
+        }
+
+        var joined = new GrowingArray<int>(parts.Sum(p => p.Missing));
+        int offset = 0;
+        foreach (LoadedColumn part in parts)
+        {
+            foreach (int row in part.missingRows?.ToExactArray() ?? [])
+            {
+                joined.Add(offset + row);
+            }
+
+            offset += part.Count + part.Missing;
+        }
+
+        return joined;
+    }
 
     /// <summary>Takes the values of a column read again as labels; keeps what the first read found, for messages.</summary>
     public void ReplaceWith(LoadedColumn other)
@@ -257,6 +282,52 @@ internal sealed class LoadedColumn
         intern = other.intern;
         internLookup = other.internLookup;
         Missing = other.Missing;
+        missingRows = other.missingRows;
+    }
+
+    /// <summary>
+    /// The numbers row by row, NaN where a value was missing (for <c>mlmon outliers</c>, which writes one line per row);
+    /// null when the column is not numerical.
+    /// </summary>
+    public double[]? NumbersByRow()
+    {
+        if (numbers is null)
+        {
+            return null;
+        }
+
+        double[] present = numbers.ToExactArray();
+        var rows = new double[present.Length + Missing];
+        int next = 0;
+        int row = 0;
+        foreach (int missingRow in missingRows?.ToExactArray() ?? [])
+        {
+            while (row < missingRow)
+            {
+                rows[row++] = present[next++];
+            }
+
+            rows[row++] = double.NaN;
+        }
+
+        while (row < rows.Length)
+        {
+            rows[row++] = present[next++];
+        }
+
+        return rows;
+    }
+
+    // Every row adds one value or one missing value, so a missing value's row is the count of values before it.
+    private void NoteMissing(int count)
+    {
+        missingRows ??= new GrowingArray<int>(0);
+        for (int i = 0; i < count; i++)
+        {
+            missingRows.Add(Count + Missing + i);
+        }
+
+        Missing += count;
     }
 
     private void MarkNotNumeric(string value, long line)

@@ -25,6 +25,9 @@ internal sealed record DriftReport(
 {
     /// <summary>Reference-versus-current histograms per column, for the HTML page; empty when not computed.</summary>
     public IReadOnlyDictionary<string, ColumnHistogram> Histograms { get; init; } = new Dictionary<string, ColumnHistogram>();
+
+    /// <summary>The current file's data quality and outliers against the reference; null when not computed.</summary>
+    public QualitySection? Quality { get; init; }
 }
 
 /// <summary>Writes a <see cref="DriftReport"/> in one format.</summary>

@@ -68,6 +68,7 @@ internal sealed class JsonReportWriter : IReportWriter
             json.WriteString("current", report.Current);
             json.WriteNumber("reference_rows", report.ReferenceRows);
             json.WriteNumber("current_rows", report.CurrentRows);
+            report.Quality?.WriteJson(json);
             json.WriteEndObject();
         }
 

@@ -42,6 +42,7 @@ internal sealed class TableReportWriter(bool colors, int? width) : IReportWriter
             $"({Percent(d.Share)}; the dataset drifts at {Percent(report.DriftShare)}).");
         console.MarkupLine(
             string.Create(CultureInfo.InvariantCulture, $"Engine: {Markup.Escape(report.Engine)}; rows: {report.ReferenceRows:N0} reference, {report.CurrentRows:N0} current."));
+        report.Quality?.WriteTable(console);
     }
 
     /// <summary>Formats a score for reading: four significant digits, exponent for very small p-values.</summary>

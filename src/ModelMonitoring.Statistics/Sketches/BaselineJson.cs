@@ -24,6 +24,9 @@ internal sealed class BaselineDocument
 
     [JsonPropertyName("features")]
     public List<FeatureDocument?>? Features { get; set; }
+
+    [JsonPropertyName("outliers")]
+    public global::ModelMonitoring.Outliers.OutliersDocument? Outliers { get; set; }
 }
 
 internal sealed class FeatureDocument

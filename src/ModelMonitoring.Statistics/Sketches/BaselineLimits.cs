@@ -111,6 +111,10 @@ internal static class BaselineLimits
         "features[].chunks[].sketch.levels[]" => KllSketch.MaxRetainedItems(KllSketch.MaxK),
         "features[].chunks[].distinct.values" or "features[].chunks[].distinct.counts" => FeatureProfile.DistinctValueLimit,
         "features[].chunks[].chunks" => 0,
+        "outliers.features" or "outliers.robust" or "outliers.isolation_forest.medians" => MaxFeatures,
+        "outliers.isolation_forest.trees" => ModelMonitoring.Outliers.IsolationForestOptions.MaxTrees,
+        "outliers.isolation_forest.trees[].feature" or "outliers.isolation_forest.trees[].value" or "outliers.isolation_forest.trees[].right"
+            => (2 * ModelMonitoring.Outliers.IsolationForestOptions.MaxSamplesPerTree) - 1,
         _ => long.MaxValue,
     };
 

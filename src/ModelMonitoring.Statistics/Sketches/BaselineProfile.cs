@@ -18,7 +18,8 @@ namespace ModelMonitoring.Sketches;
 /// <c>mean</c> and <c>std</c> (informative), the shifted moments, <c>distinct</c> (exact counts of up to 21 values) and
 /// <c>sketch</c> (the KLL levels); categorical features add <c>categories</c> (counts, overflow). Two optional fields,
 /// written only when they differ from their defaults, so files without them still load: <c>non_finite</c> (how many
-/// of the missing values were ±Infinity) and <c>categories.max_category_length</c> (256).
+/// of the missing values were ±Infinity) and <c>categories.max_category_length</c> (256); and one optional top-level field,
+/// <c>outliers</c> (<see cref="Outliers"/>: the isolation forest's trees and the robust z-scores), which readers before it ignore.
 /// </para>
 /// <para>
 /// <b>Limits.</b> Every size a file declares is bounded before anything is allocated from it: the file (512 MiB), the
@@ -79,6 +80,13 @@ public sealed class BaselineProfile
 
     /// <summary>The format version (always <see cref="CurrentFormatVersion"/> for a loaded or built profile).</summary>
     public int FormatVersion => CurrentFormatVersion;
+
+    /// <summary>
+    /// The outlier reference (an isolation forest and robust z-scores over the numerical features), when the baseline
+    /// was written with one (<c>mlmon baseline</c> does by default); <see langword="null"/> for baselines without it,
+    /// older files included. Saved as the optional <c>outliers</c> field.
+    /// </summary>
+    public global::ModelMonitoring.Outliers.OutlierProfile? Outliers { get; init; }
 
     /// <summary>The feature profiles, in column order.</summary>
     public IReadOnlyList<FeatureProfile> Features => _features;
@@ -316,6 +324,7 @@ public sealed class BaselineProfile
         CreatedAt = CreatedAt,
         RowCount = RowCount,
         Features = _features.Select(ToDocument).ToList()!,
+        Outliers = Outliers?.ToDocument(),
     };
 
     private static FeatureDocument ToDocument(FeatureProfile feature)
@@ -461,7 +470,20 @@ public sealed class BaselineProfile
             profiles.Add(profile);
         }
 
-        return new BaselineProfile(profiles, document.Model, rowCount, createdAt);
+        global::ModelMonitoring.Outliers.OutlierProfile? outliers = null;
+        if (document.Outliers is { } outliersDocument)
+        {
+            outliers = global::ModelMonitoring.Outliers.OutlierProfile.FromDocument(outliersDocument, source);
+            foreach (string name in outliers.Features)
+            {
+                if (profiles.Find(p => p.Name == name) is not { Type: ColumnType.Numerical })
+                {
+                    throw new BaselineFormatException(source, name, "outliers.features", "is not a numerical feature of the baseline");
+                }
+            }
+        }
+
+        return new BaselineProfile(profiles, document.Model, rowCount, createdAt) { Outliers = outliers };
     }
 
     // The sketches' memory follows from each declared K, whatever the file's size: bound the total before building any.

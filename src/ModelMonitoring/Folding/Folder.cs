@@ -315,9 +315,34 @@ internal sealed class Folder : IDisposable
             }
         }
 
-        while (_work.TryDequeue(out Action? work))
+        // Work asks for every row recorded before it was queued: the pass above may have taken its snapshot earlier
+        // (work queued mid-pass), so fold again, from a snapshot taken after the work was dequeued, then run it.
+        while (!_work.IsEmpty)
         {
-            work(); // catches its own failures
+            var batch = new List<Action>();
+            while (_work.TryDequeue(out Action? work))
+            {
+                batch.Add(work);
+            }
+
+            _anchorUtc = _runtime.TimeProvider.GetUtcNow();
+            _anchorTicks = _runtime.TimeProvider.GetTimestamp();
+            foreach (ModelMonitor model in _runtime.ModelList)
+            {
+                try
+                {
+                    FoldModel(model, closeDue: false);
+                }
+                catch (Exception exception)
+                {
+                    model.RecordMonitoringFailure(MonitoringStage.Fold, exception);
+                }
+            }
+
+            foreach (Action work in batch)
+            {
+                work(); // catches its own failures
+            }
         }
 
         lock (_gate)

@@ -1,0 +1,104 @@
+namespace ModelMonitoring.Outliers;
+
+/// <summary>
+/// A robust z-score of one feature: how far a value lies from the reference's median, in units of the reference's
+/// median absolute deviation scaled to a standard deviation (<c>(x - median) / (1.4826 × MAD)</c>, the same as
+/// <c>scipy.stats.median_abs_deviation(scale="normal")</c>). Unlike the classical z-score, a few extreme reference
+/// values move neither the centre nor the scale. When more than half the reference values are equal (MAD = 0), the
+/// scale falls back to the mean absolute deviation from the median × √(π/2) (both equal the standard deviation for
+/// normal data); when every reference value is equal, any other value is infinitely far.
+/// </summary>
+/// <param name="Median">The reference's median (numpy's: the mean of the two middle values for an even count).</param>
+/// <param name="MedianAbsoluteDeviation">The median of the reference's absolute deviations from <paramref name="Median"/>.</param>
+/// <param name="MeanAbsoluteDeviation">The mean of the reference's absolute deviations from <paramref name="Median"/>.</param>
+public readonly record struct RobustZScore(double Median, double MedianAbsoluteDeviation, double MeanAbsoluteDeviation)
+{
+    /// <summary>
+    /// The usual cut-off: a value whose robust z-score exceeds 3.5 in absolute value is an outlier (Iglewicz and
+    /// Hoaglin's rule for the modified z-score, which this score equals).
+    /// </summary>
+    public const double DefaultThreshold = 3.5;
+
+    /// <summary>1 / Φ⁻¹(3/4): MAD × this estimates the standard deviation of normal data.</summary>
+    public const double NormalMadScale = 1.482602218505602;
+
+    /// <summary>√(π/2): the mean absolute deviation × this estimates the standard deviation of normal data.</summary>
+    public const double NormalMeanDeviationScale = 1.2533141373155003;
+
+    /// <summary>The standard-deviation-like scale the score divides by; 0 when every reference value is equal.</summary>
+    public double Scale => MedianAbsoluteDeviation > 0
+        ? NormalMadScale * MedianAbsoluteDeviation
+        : NormalMeanDeviationScale * MeanAbsoluteDeviation;
+
+    /// <summary>
+    /// The score of a value: 0 at the median, negative below it. NaN for a missing value (NaN or ±Infinity); ±Infinity
+    /// for a value off the median of a constant reference.
+    /// </summary>
+    public double Score(double value)
+    {
+        if (!double.IsFinite(value) || double.IsNaN(Median))
+        {
+            return double.NaN;
+        }
+
+        double distance = value - Median;
+        double scale = Scale;
+        if (scale > 0)
+        {
+            return distance / scale;
+        }
+
+        return distance == 0 ? 0 : distance > 0 ? double.PositiveInfinity : double.NegativeInfinity;
+    }
+
+    /// <summary>Whether a value's score exceeds <paramref name="threshold"/> in absolute value (never for a missing value).</summary>
+    public bool IsOutlier(double value, double threshold = DefaultThreshold) => Math.Abs(Score(value)) > threshold;
+
+    /// <summary>
+    /// The robust z-score of a sample: its median and absolute deviations, over its finite values (NaN and ±Infinity
+    /// are left out). An empty sample gives NaN statistics, whose scores are NaN.
+    /// </summary>
+    /// <param name="values">The reference values.</param>
+    public static RobustZScore Fit(ReadOnlySpan<double> values)
+    {
+        var finite = new double[values.Length];
+        int count = 0;
+        foreach (double value in values)
+        {
+            if (double.IsFinite(value))
+            {
+                finite[count++] = value;
+            }
+        }
+
+        return FitInPlace(finite.AsSpan(0, count));
+    }
+
+    /// <summary>Fits on finite values, reordering them.</summary>
+    internal static RobustZScore FitInPlace(Span<double> finite)
+    {
+        if (finite.IsEmpty)
+        {
+            return new RobustZScore(double.NaN, double.NaN, double.NaN);
+        }
+
+        finite.Sort();
+        double median = SortedMedian(finite);
+        double sum = 0;
+        for (int i = 0; i < finite.Length; i++)
+        {
+            double deviation = Math.Abs(finite[i] - median);
+            sum += deviation;
+            finite[i] = deviation;
+        }
+
+        finite.Sort();
+        return new RobustZScore(median, SortedMedian(finite), sum / finite.Length);
+    }
+
+    private static double SortedMedian(ReadOnlySpan<double> sorted)
+    {
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}

@@ -1,0 +1,198 @@
+using System.Globalization;
+using ModelMonitoring.Outliers;
+using ModelMonitoring.Statistics;
+
+namespace ModelMonitoring.Quality;
+
+/// <summary>
+/// Counts the data quality of one feature's values as they come (a window of predictions, a file's column), against an
+/// optional <see cref="FeatureQualityReference"/>: missing values always; out-of-range values, unseen categories and
+/// robust outliers when the reference allows. Adding a value allocates nothing, except the first few unseen categories
+/// kept as examples. Single writer; <see cref="ToResult"/> must not overlap an add.
+/// </summary>
+public sealed class FeatureQualityCounter
+{
+    private readonly List<string> _examples = [];
+    private readonly int _maxExamples;
+    private readonly double _robustThreshold;
+    private long _values;
+    private long _missing;
+    private long _unconvertible;
+    private long _outOfRange;
+    private long _unseen;
+    private long _robustOutliers;
+
+    /// <summary>Starts counting.</summary>
+    /// <param name="name">The feature's name.</param>
+    /// <param name="type">Its type in the reference: numbers are checked against the range, labels against the categories.</param>
+    /// <param name="reference">What to check against; null: only missing (and unconvertible) values are counted.</param>
+    /// <param name="robustThreshold">The absolute robust z-score above which a number counts as a robust outlier.</param>
+    /// <param name="maxUnseenExamples">How many distinct unseen categories to keep as examples (0: none).</param>
+    public FeatureQualityCounter(string name, ColumnType type, FeatureQualityReference? reference = null, double robustThreshold = RobustZScore.DefaultThreshold, int maxUnseenExamples = 5)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxUnseenExamples);
+        if (!(robustThreshold > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(robustThreshold), robustThreshold, "The robust z-score threshold must be positive.");
+        }
+
+        Name = name;
+        Type = type;
+        Reference = reference;
+        _robustThreshold = robustThreshold;
+        _maxExamples = maxUnseenExamples;
+    }
+
+    /// <summary>The feature's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The feature's type in the reference.</summary>
+    public ColumnType Type { get; }
+
+    /// <summary>What the values are checked against; null when there is no reference yet.</summary>
+    public FeatureQualityReference? Reference { get; private set; }
+
+    /// <summary>The type the values turned out to have, when the caller knows it; see <see cref="FeatureQuality.ObservedType"/>.</summary>
+    public ColumnType? ObservedType { get; set; }
+
+    /// <summary>
+    /// Counts a number: missing when NaN or ±Infinity; else checked against the range and robust z-score (numerical), or
+    /// as the label it stands for, in the invariant culture (a number declared categorical).
+    /// </summary>
+    public void AddNumber(double value)
+    {
+        _values++;
+        if (!double.IsFinite(value))
+        {
+            _missing++;
+            return;
+        }
+
+        if (Type == ColumnType.Categorical)
+        {
+            Span<char> text = stackalloc char[32];
+            if (value.TryFormat(text, out int written, default, CultureInfo.InvariantCulture))
+            {
+                CheckCategory(text[..written]);
+            }
+
+            return;
+        }
+
+        if (Reference is not { } reference)
+        {
+            return;
+        }
+
+        if (reference.IsOutOfRange(value))
+        {
+            _outOfRange++;
+        }
+
+        if (reference.Robust is { } robust && Math.Abs(robust.Score(value)) > _robustThreshold)
+        {
+            _robustOutliers++;
+        }
+    }
+
+    /// <summary>Counts a label: missing when null, empty or blank; else checked against the reference's categories.</summary>
+    public void AddLabel(string? value)
+    {
+        if (value is null)
+        {
+            _values++;
+            _missing++;
+            return;
+        }
+
+        AddLabel(value.AsSpan());
+    }
+
+    /// <summary>Counts a label: missing when empty or blank; else checked against the reference's categories. Allocates nothing.</summary>
+    public void AddLabel(ReadOnlySpan<char> value)
+    {
+        _values++;
+        if (value.IsWhiteSpace())
+        {
+            _missing++;
+            return;
+        }
+
+        if (Type == ColumnType.Categorical)
+        {
+            CheckCategory(value);
+        }
+    }
+
+    /// <summary>Counts missing values.</summary>
+    /// <param name="count">How many.</param>
+    public void AddMissing(long count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _values += count;
+        _missing += count;
+    }
+
+    /// <summary>Counts values that could not be converted to the reference's type (for example text in a numerical column).</summary>
+    /// <param name="count">How many.</param>
+    public void AddUnconvertible(long count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _values += count;
+        _unconvertible += count;
+    }
+
+    /// <summary>The counts so far.</summary>
+    public FeatureQuality ToResult() => new(Name, Type)
+    {
+        Values = _values,
+        Missing = _missing,
+        Unconvertible = _unconvertible,
+        OutOfRange = _outOfRange,
+        UnseenCategories = _unseen,
+        RobustOutliers = _robustOutliers,
+        HasRange = Type == ColumnType.Numerical && Reference is { HasRange: true },
+        HasCategories = Type == ColumnType.Categorical && Reference is { HasCategories: true },
+        HasRobustScore = Type == ColumnType.Numerical && Reference?.Robust is not null,
+        ObservedType = ObservedType,
+        UnseenExamples = _examples.Count == 0 ? [] : [.. _examples],
+    };
+
+    /// <summary>Forgets every count and starts again, against <paramref name="reference"/> (for the next window).</summary>
+    /// <param name="reference">The reference for the next values; null: none.</param>
+    public void Reset(FeatureQualityReference? reference)
+    {
+        Reference = reference;
+        ObservedType = null;
+        _examples.Clear();
+        _values = _missing = _unconvertible = _outOfRange = _unseen = _robustOutliers = 0;
+    }
+
+    private void CheckCategory(ReadOnlySpan<char> value)
+    {
+        if (Reference is not { HasCategories: true } reference || reference.Contains(value) != CategoryMembership.Unseen)
+        {
+            return;
+        }
+
+        _unseen++;
+        if (_examples.Count < _maxExamples && !ContainsExample(value))
+        {
+            _examples.Add(value.Length > 64 ? string.Concat(value[..63], "…") : value.ToString());
+        }
+    }
+
+    private bool ContainsExample(ReadOnlySpan<char> value)
+    {
+        foreach (string example in _examples)
+        {
+            if (value.SequenceEqual(example))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
