@@ -103,10 +103,11 @@ public sealed class ModelMonitoringOptions
 
     /// <summary>
     /// Whether the built-in quality monitor scores every row with an isolation forest (<c>ml.model.outliers</c>).
-    /// Default <see langword="true"/>. Turning it off keeps the per-feature data quality and removes the forest's cost
-    /// (a few microseconds per row on the folder thread, see docs/quality.md) from the deferred work.
+    /// Default <see langword="false"/>: 100 trees cost about 6 µs per row on the folder thread (docs/benchmarks.md),
+    /// thirty times the rest of monitoring, so a busy service would drop rows; turn it on for models that serve fewer
+    /// than about 100,000 predictions per second per core. The per-feature data quality is kept either way.
     /// </summary>
-    public bool OutlierDetection { get; set; } = true;
+    public bool OutlierDetection { get; set; }
 
     /// <summary>
     /// How long a keyed prediction waits for its outcome (<see cref="ModelMonitor.RecordOutcome(PredictionKey, double)"/>),

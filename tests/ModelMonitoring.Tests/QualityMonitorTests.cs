@@ -18,7 +18,7 @@ public sealed class QualityMonitorTests
     [Fact]
     public void The_second_window_is_checked_against_the_first_and_its_outliers_scored()
     {
-        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 200 });
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 200, OutlierDetection = true });
         var model = new QualityModel("quality-first-window");
         ModelMonitor monitor = test.Runtime.For(model.Name);
 
@@ -79,7 +79,7 @@ public sealed class QualityMonitorTests
     [Fact]
     public void A_baseline_with_an_outlier_profile_scores_from_the_first_row()
     {
-        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 100 });
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 100, OutlierDetection = true });
         var model = new QualityModel("quality-baseline");
         ModelMonitor monitor = test.Runtime.For(model.Name);
         monitor.SetReference(Baseline(withOutliers: true));
@@ -102,7 +102,7 @@ public sealed class QualityMonitorTests
     [Fact]
     public void Instruments_and_signals_carry_the_fixed_names_per_model_feature_and_segment()
     {
-        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 100 });
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 100, OutlierDetection = true });
         using var metrics = new RuntimeMetrics(test.Runtime);
         var model = new QualityModel("quality-metrics");
         ModelMonitor monitor = test.Runtime.For(model.Name);
@@ -150,7 +150,7 @@ public sealed class QualityMonitorTests
     [Fact]
     public void Segments_beyond_the_limit_share_the_overflow_window()
     {
-        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 10, MaxSegments = 3 });
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 10, MaxSegments = 3, OutlierDetection = true });
         var model = new QualityModel("quality-segments");
         ModelMonitor monitor = test.Runtime.For(model.Name);
         for (int i = 0; i < 100; i++)
@@ -167,7 +167,7 @@ public sealed class QualityMonitorTests
     [Fact]
     public void A_segment_is_checked_against_its_own_first_window()
     {
-        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 50 });
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 50, OutlierDetection = true });
         var model = new QualityModel("quality-segment-reference");
         ModelMonitor monitor = test.Runtime.For(model.Name);
         for (int i = 0; i < 50; i++)
@@ -193,7 +193,7 @@ public sealed class QualityMonitorTests
     {
         var logs = new FakeLogCollector();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
-        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 1000 }, loggerFactory: loggerFactory);
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 1000, OutlierDetection = true }, loggerFactory: loggerFactory);
         var model = new QualityModel("quality-logs");
         ModelMonitor monitor = test.Runtime.For(model.Name);
         monitor.SetReference(Baseline(withOutliers: true));
@@ -219,7 +219,7 @@ public sealed class QualityMonitorTests
     [Fact]
     public void Without_drift_detection_only_missing_values_are_counted_and_nothing_throws()
     {
-        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 50, DriftDetection = false });
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 50, DriftDetection = false, OutlierDetection = true });
         var model = new QualityModel("quality-no-drift");
         ModelMonitor monitor = test.Runtime.For(model.Name);
         for (int i = 0; i < 100; i++)
@@ -242,7 +242,7 @@ public sealed class QualityMonitorTests
         // A consumer that stalls the folder on the first row of phase 2: the pass under way took its snapshot of the
         // ring then, and the other rows arrive after it. CloseWindow must fold them before it closes.
         var stall = new StallingConsumer("quality-mid-pass");
-        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 1_000_000, WindowDuration = TimeSpan.FromHours(1) }, consumers: stall);
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 1_000_000, WindowDuration = TimeSpan.FromHours(1), OutlierDetection = true }, consumers: stall);
         var model = new QualityModel("quality-mid-pass");
         ModelMonitor monitor = test.Runtime.For(model.Name);
         var random = new Random(1);
