@@ -10,10 +10,10 @@ namespace ModelMonitoring.Alerts;
 internal static class PrometheusQueries
 {
     /// <summary>
-    /// The metric names (as Prometheus shows them) the runtime exports today. Rules and panels over other metrics (the
-    /// outlier, quality-ratio, performance and concept-drift signals, which the runtime evaluates in-process but does
-    /// not export yet) are left out of the generated files, with a comment, rather than written over series that never
-    /// exist. A test scrapes a real <c>/metrics</c> and checks each name here is in it.
+    /// The metric names (as Prometheus shows them) whose series a service has once traffic has flowed: a test scrapes a
+    /// real <c>/metrics</c> and checks each name here is in it. Rules and panels over other metrics (the outlier ratio,
+    /// whose forest is opt-in, and performance and concept drift, whose series exist only once outcomes arrive) are
+    /// left out of the generated files, with a comment; the runtime still evaluates those rules in-process.
     /// </summary>
     public static readonly IReadOnlySet<string> ExportedMetrics = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -28,6 +28,9 @@ internal static class PrometheusQueries
         "ml_feature_drift_score",
         "ml_feature_missing_total",
         "ml_feature_values_total",
+        "ml_feature_missing_ratio",
+        "ml_feature_out_of_range_ratio",
+        "ml_feature_unseen_category_ratio",
     };
 
     /// <summary>The metric names an expression reads: identifiers followed by a selector, a range or a closing parenthesis.</summary>
