@@ -125,14 +125,6 @@ public sealed class ModelMonitor
     /// <summary>The monitor of the model with this name in the current runtime, if one exists.</summary>
     public static bool TryGet(string name, out ModelMonitor? monitor) => ModelMonitoringRuntime.Current.TryGet(name, out monitor);
 
-    /// <summary>Today's generated code: registers the model and returns its monitor in the current runtime. Use <see cref="ModelRegistry.Register"/>.</summary>
-    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-    public static ModelMonitor Register(ModelDescriptor descriptor)
-    {
-        RegisteredModel model = ModelRegistry.Register(descriptor);
-        return ModelMonitoringRuntime.Current.GetMonitor(model)!;
-    }
-
     /// <summary>
     /// Makes a baseline the drift reference of this model. It must profile every feature the model captures
     /// (sensitive ones excepted), with the same kinds. A baseline set this way is never replaced by a first window.

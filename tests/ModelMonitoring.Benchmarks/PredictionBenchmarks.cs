@@ -151,7 +151,7 @@ public class PredictionBenchmarks
         for (int i = 0; i < Batch; i++)
         {
             PricingRequest request = NextRequest;
-            FeatureRow row = _method.BeginRow(Stopwatch.GetTimestamp(), null);
+            FeatureRow row = _method.BeginRow(Stopwatch.GetTimestamp(), default);
             row.SetNumber(0, request.Area);
             row.SetNumber(1, request.Rooms);
             row.SetNumber(2, request.YearBuilt);

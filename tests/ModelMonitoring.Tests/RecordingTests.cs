@@ -133,7 +133,9 @@ public sealed class RecordingTests
         var model = new TestModel("recording-failure");
         model.RecordFailure(new TimeoutException("slow"));
         model.RecordFailure(new OperationCanceledException());
-        Assert.False(model.Method.RecordFailure(Stopwatch.GetTimestamp(), new InvalidOperationException(), activity: null));
+        FeatureRow failed = model.Method.BeginFailedRow(Stopwatch.GetTimestamp(), new InvalidOperationException(), default);
+        failed.SkipFeatures();
+        failed.Commit();
 
         Assert.Equal(new PredictionCounts(0, 2, 1), test.Monitor(model).GetPredictionCounts());
     }

@@ -21,9 +21,6 @@ public readonly struct ActivityScope
     /// <summary>The call's activity, or <see langword="null"/> when none was started.</summary>
     public Activity? Activity { get; }
 
-    /// <summary>The call's activity (for wrappers that keep only the activity).</summary>
-    public static implicit operator Activity?(ActivityScope scope) => scope.Activity;
-
     /// <summary>
     /// Makes <see cref="System.Diagnostics.Activity.Current"/> what it was before the call's activity started. Asynchronous
     /// wrappers call it once the model has returned its task; stopping the activity calls it too. Never throws.

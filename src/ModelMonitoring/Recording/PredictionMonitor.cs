@@ -182,19 +182,6 @@ public sealed class PredictionMonitor
     /// <summary>Counts and logs a failure to read a feature before the call. Never throws.</summary>
     public void ReportCaptureFailure(Exception exception) => ReportFailure(MonitoringStage.Capture, exception);
 
-    /// <summary>Today's wrappers: starts the row of a successful call. Use <see cref="BeginRow(long, ActivityScope)"/>.</summary>
-    public FeatureRow BeginRow(long startedTimestamp, Activity? activity) =>
-        BeginRow(startedTimestamp, activity is null ? default : new ActivityScope(activity, activity.Parent));
-
-    /// <summary>Today's wrappers: records a failed call without its inputs and returns <see langword="false"/>.</summary>
-    public bool RecordFailure(long startedTimestamp, Exception exception, Activity? activity)
-    {
-        FeatureRow row = BeginFailedRow(startedTimestamp, exception, activity is null ? default : new ActivityScope(activity, activity.Parent));
-        row.SkipFeatures();
-        row.Commit();
-        return false;
-    }
-
     private void StopActivity(ActivityScope activity)
     {
         try
