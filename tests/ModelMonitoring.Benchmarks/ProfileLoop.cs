@@ -3,12 +3,12 @@ using System.Diagnostics;
 namespace ModelMonitoring.Benchmarks;
 
 /// <summary>
-/// Runs "3 Monitored + fold" (calls, then the fold on this thread) in a loop for a while, with nothing else, so that a
+/// Runs "3 Monitored + fold" (calls, then the fold on this thread), or "2b caller path only", in a loop for a while, with nothing else, so that a
 /// sampling profiler sees where the total per call goes: <c>DOTNET_PerfMapEnabled=1 perf record -g dotnet ... --profile</c>.
 /// </summary>
 internal static class ProfileLoop
 {
-    public static void Run(TimeSpan duration, bool driftDetection)
+    public static void Run(TimeSpan duration, bool driftDetection, bool callerPathOnly = false)
     {
         var benchmarks = new PredictionBenchmarks { Listener = Listener.OpenTelemetrySdk };
         if (driftDetection)
@@ -25,13 +25,14 @@ internal static class ProfileLoop
         double sink = 0;
         while (clock.Elapsed < duration)
         {
-            sink += driftDetection ? benchmarks.Monitored_TotalWithFold() : benchmarks.Monitored_TotalWithFold_DriftDetectionOff();
+            sink += callerPathOnly ? benchmarks.Monitored_CallerPathOnly()
+                : driftDetection ? benchmarks.Monitored_TotalWithFold() : benchmarks.Monitored_TotalWithFold_DriftDetectionOff();
             invocations++;
         }
 
         clock.Stop();
         benchmarks.Cleanup();
         double nanoseconds = clock.Elapsed.TotalNanoseconds / (invocations * PredictionBenchmarks.Batch);
-        Console.WriteLine($"{invocations * PredictionBenchmarks.Batch:N0} calls, {nanoseconds:F1} ns per call (total with fold, drift detection {(driftDetection ? "on" : "off")}); checksum {sink:G3}");
+        Console.WriteLine($"{invocations * PredictionBenchmarks.Batch:N0} calls, {nanoseconds:F1} ns per call ({(callerPathOnly ? "caller path only" : "total with fold")}, drift detection {(driftDetection ? "on" : "off")}); checksum {sink:G3}");
     }
 }
