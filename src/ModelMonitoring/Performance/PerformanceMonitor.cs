@@ -141,15 +141,29 @@ internal sealed class ModelPerformance
     private long _evicted;
     private long _unknown;
 
-    private ModelPerformance(ModelMonitor model, ModelMonitoringRuntime runtime, int prediction, int score)
+    private ModelPerformance(ModelMonitor model, ModelMonitoringRuntime runtime, int prediction, List<int> scores)
     {
         Model = model;
         _runtime = runtime;
         PredictionFeature = prediction;
-        ScoreFeature = score;
         FeatureDescriptor descriptor = model.Features[prediction];
         IsClassification = descriptor.Kind == FeatureKind.Categorical || descriptor.Storage == FeatureStorage.Label;
-        PositiveLabel = score >= 0 ? model.Features[score].PositiveLabel : null;
+
+        // One [PredictionScore] per class, each naming its label, is a multiclass probability vector; else the first
+        // score is the probability of the positive label of a binary task.
+        string?[] labels = [.. scores.Select(s => model.Features[s].PositiveLabel)];
+        if (IsClassification && scores.Count > 1 && labels.All(l => l is not null) && labels.Distinct(StringComparer.Ordinal).Count() == labels.Length)
+        {
+            ClassScoreFeatures = [.. scores];
+            Classes = labels!;
+            ScoreFeature = -1;
+        }
+        else
+        {
+            ScoreFeature = scores.Count > 0 ? scores[0] : -1;
+        }
+
+        PositiveLabel = ScoreFeature >= 0 ? model.Features[ScoreFeature].PositiveLabel : null;
         ModelMonitoringOptions options = runtime.OptionsSnapshot;
         _pending = new PendingMap<Pending>(options.MaxPendingOutcomes);
         _early = new PendingMap<Outcome>(options.MaxPendingOutcomes);
@@ -163,6 +177,12 @@ internal sealed class ModelPerformance
     public int PredictionFeature { get; }
 
     public int ScoreFeature { get; }
+
+    /// <summary>The <c>[PredictionScore]</c> features of a multiclass model, one per class of <see cref="Classes"/>; null otherwise.</summary>
+    public int[]? ClassScoreFeatures { get; }
+
+    /// <summary>The classes whose probabilities <see cref="ClassScoreFeatures"/> hold, in the same order; null otherwise.</summary>
+    public string[]? Classes { get; }
 
     public bool IsClassification { get; }
 
@@ -208,7 +228,8 @@ internal sealed class ModelPerformance
     public static ModelPerformance? Create(ModelMonitor model, ModelMonitoringRuntime runtime)
     {
         IReadOnlyList<FeatureDescriptor> features = model.Features;
-        int prediction = -1, score = -1;
+        int prediction = -1;
+        var scores = new List<int>();
         for (int i = 0; i < features.Count; i++)
         {
             FeatureDescriptor feature = features[i];
@@ -219,7 +240,7 @@ internal sealed class ModelPerformance
 
             if (feature.IsPredictionScore)
             {
-                score = score < 0 ? i : score;
+                scores.Add(i);
             }
             else if (prediction < 0)
             {
@@ -227,7 +248,7 @@ internal sealed class ModelPerformance
             }
         }
 
-        return prediction < 0 ? null : new ModelPerformance(model, runtime, prediction, score);
+        return prediction < 0 ? null : new ModelPerformance(model, runtime, prediction, scores);
     }
 
     /// <summary>A successful row, on the folder thread: its scores for CBPE, and its key kept for the join.</summary>
@@ -262,7 +283,7 @@ internal sealed class ModelPerformance
             return;
         }
 
-        var pending = new Pending(segment, label, number, score);
+        var pending = new Pending(segment, label, number, score, ClassScoreFeatures is null ? null : ReadProbabilities(in row));
         lock (_lock)
         {
             Expire(row.Timestamp);
@@ -324,7 +345,7 @@ internal sealed class ModelPerformance
             Expire(window.End);
             if (_accumulators.TryGetValue(window.Segment, out Accumulator? accumulator) && accumulator.Rows > 0)
             {
-                report = new ModelPerformanceReport(Model.Name, window.Segment, window.End, Task, accumulator.Rows, accumulator.ToMetrics(IsClassification, PositiveLabel));
+                report = new ModelPerformanceReport(Model.Name, window.Segment, window.End, Task, accumulator.Rows, accumulator.ToMetrics(IsClassification, PositiveLabel, Classes));
                 accumulator.Clear();
             }
         }
@@ -431,6 +452,24 @@ internal sealed class ModelPerformance
         _unknown += _early.Expire(oldest);
     }
 
+    /// <summary>The row's probability of each class (clamped to [0, 1]), or null when one is missing.</summary>
+    private double[]? ReadProbabilities(in PredictionRow row)
+    {
+        int[] features = ClassScoreFeatures!;
+        var probabilities = new double[features.Length];
+        for (int c = 0; c < features.Length; c++)
+        {
+            if (!row.TryGetNumber(features[c], out double p) || double.IsNaN(p))
+            {
+                return null;
+            }
+
+            probabilities[c] = Math.Clamp(p, 0, 1);
+        }
+
+        return probabilities;
+    }
+
     private bool ReadLabel(in PredictionRow row, out string? label)
     {
         label = null;
@@ -493,7 +532,7 @@ internal sealed class ModelPerformance
         return copy;
     }
 
-    private readonly record struct Pending(string Segment, string? Label, double Number, double Score);
+    private readonly record struct Pending(string Segment, string? Label, double Number, double Score, double[]? Probabilities);
 
     private readonly record struct Outcome(string? Label, double Number);
 
@@ -504,6 +543,8 @@ internal sealed class ModelPerformance
         private readonly RegressionAccumulator _regression = new();
         private readonly List<string> _scoredActual = [];
         private readonly List<double> _scores = [];
+        private readonly List<string> _probabilitiesActual = [];
+        private readonly List<IReadOnlyList<double>> _probabilities = [];
 
         public long Rows => _confusion.Rows + _regression.Rows;
 
@@ -517,6 +558,12 @@ internal sealed class ModelPerformance
                     _scores.Add(Math.Clamp(pending.Score, 0, 1));
                     _scoredActual.Add(outcome.Label);
                 }
+
+                if (pending.Probabilities is { } probabilities && _probabilities.Count < MaxScoredRowsPerWindow)
+                {
+                    _probabilities.Add(probabilities);
+                    _probabilitiesActual.Add(outcome.Label);
+                }
             }
             else
             {
@@ -524,7 +571,7 @@ internal sealed class ModelPerformance
             }
         }
 
-        public Dictionary<string, double> ToMetrics(bool classification, string? positiveLabel)
+        public Dictionary<string, double> ToMetrics(bool classification, string? positiveLabel, string[]? classes)
         {
             IReadOnlyList<KeyValuePair<string, double>> values;
             if (!classification)
@@ -539,6 +586,14 @@ internal sealed class ModelPerformance
                     bool[] positives = [.. _scoredActual.Select(a => string.Equals(a, positive, StringComparison.Ordinal))];
                     metrics = metrics with { RocAuc = BinaryScores.RocAuc(positives, _scores), LogLoss = BinaryScores.LogLoss(positives, _scores) };
                 }
+                else if (classes is not null && _probabilities.Count > 0)
+                {
+                    metrics = metrics with
+                    {
+                        RocAuc = MulticlassScores.RocAucOneVsRest(_probabilitiesActual, classes, _probabilities),
+                        LogLoss = MulticlassScores.LogLoss(_probabilitiesActual, classes, _probabilities),
+                    };
+                }
 
                 values = metrics.ToNamedValues();
             }
@@ -552,6 +607,8 @@ internal sealed class ModelPerformance
             _regression.Clear();
             _scoredActual.Clear();
             _scores.Clear();
+            _probabilitiesActual.Clear();
+            _probabilities.Clear();
         }
     }
 

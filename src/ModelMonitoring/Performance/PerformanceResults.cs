@@ -14,7 +14,8 @@ namespace ModelMonitoring;
 /// <param name="Metrics">
 /// The metrics by name: for classification <c>accuracy</c>, <c>precision_macro</c>, <c>recall_macro</c>, <c>f1_macro</c>,
 /// the <c>_weighted</c> three, and for a binary model <c>precision</c>, <c>recall</c>, <c>f1</c>, plus <c>roc_auc</c> and
-/// <c>log_loss</c> with a <c>[PredictionScore]</c>; for regression <c>mae</c>, <c>rmse</c>, <c>mape</c>, <c>r2</c>.
+/// <c>log_loss</c> with a <c>[PredictionScore]</c> (for a multiclass model, one per class: one-vs-rest macro ROC AUC
+/// and multiclass log loss); for regression <c>mae</c>, <c>rmse</c>, <c>mape</c>, <c>r2</c>.
 /// </param>
 public sealed record ModelPerformanceReport(string Model, string Segment, DateTimeOffset End, string Task, long Outcomes, IReadOnlyDictionary<string, double> Metrics)
 {
