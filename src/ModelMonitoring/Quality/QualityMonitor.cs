@@ -73,12 +73,13 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
 
         state.EnsureFeatures();
         KeyQuality modelKey = state.ModelKey;
-        modelKey.BindIfNeeded(state, model.Windows.Model.Reference);
+        double rangeTolerance = _runtime.OptionsSnapshot.RangeTolerance;
+        modelKey.BindIfNeeded(state, model.Windows.Model.Reference, rangeTolerance);
         KeyQuality? segmentKey = null;
         if (row.Segment is { } segment)
         {
             segmentKey = state.ForSegment(segment, _runtime.OptionsSnapshot);
-            segmentKey.BindIfNeeded(state, ReferenceOf(model, segmentKey.Segment));
+            segmentKey.BindIfNeeded(state, ReferenceOf(model, segmentKey.Segment), rangeTolerance);
         }
 
         // Outliers: one score per row, counted in the model's window and in the segment's.
@@ -228,7 +229,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
         }
 
         BaselineProfile? reference = key.Segment.Length == 0 ? model.Windows.Model.Reference : ReferenceOf(model, key.Segment);
-        key.Bind(state, reference);
+        key.Bind(state, reference, _runtime.OptionsSnapshot.RangeTolerance);
     }
 
     private OutlierTotal Total(string model, string segment) => _totals.GetOrAdd((model, segment), static _ => new OutlierTotal());
@@ -494,16 +495,16 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
 
         public void Invalidate() => _bound = false;
 
-        public void BindIfNeeded(ModelQuality state, BaselineProfile? reference)
+        public void BindIfNeeded(ModelQuality state, BaselineProfile? reference, double rangeTolerance)
         {
             if (!_bound)
             {
-                Bind(state, reference, keepCounts: Rows > 0);
+                Bind(state, reference, rangeTolerance, keepCounts: Rows > 0);
             }
         }
 
-        /// <summary>Starts the next window against <paramref name="reference"/>.</summary>
-        public void Bind(ModelQuality state, BaselineProfile? reference, bool keepCounts = false)
+        /// <summary>Starts the next window against <paramref name="reference"/>, its range widened by <paramref name="rangeTolerance"/> (<see cref="ModelMonitoringOptions.RangeTolerance"/>).</summary>
+        public void Bind(ModelQuality state, BaselineProfile? reference, double rangeTolerance, bool keepCounts = false)
         {
             if (Segment.Length == 0)
             {
@@ -520,7 +521,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
                 FeatureQualityReference? check = null;
                 if (!feature.IsSensitive && reference?.Features.FirstOrDefault(p => p.Name == feature.Name && p.Type == type) is { } profile)
                 {
-                    check = FeatureQualityReference.FromProfile(profile, 0, type == ColumnType.Numerical ? state.RobustOf(feature.Name) : null);
+                    check = FeatureQualityReference.FromProfile(profile, rangeTolerance, type == ColumnType.Numerical ? state.RobustOf(feature.Name) : null);
                 }
 
                 FeatureQualityCounter? old = Array.Find(previous, c => c is not null && c.Name == feature.Name && c.Type == type);
