@@ -134,6 +134,8 @@ internal sealed class ModelPerformance
     private readonly ScoredRows _reference = new();
     private readonly List<string> _referenceActual = [];
     private int _referenceSize;
+    private readonly int _segmentReferenceSize;
+    private readonly Dictionary<string, SegmentCalibration> _segmentCalibrations = new(StringComparer.Ordinal); // under _lock
     private CbpeEstimator? _estimator;
     private string? _referencePositive;
     private long _joined;
@@ -168,6 +170,7 @@ internal sealed class ModelPerformance
         _pending = new PendingMap<Pending>(options.MaxPendingOutcomes);
         _early = new PendingMap<Outcome>(options.MaxPendingOutcomes);
         _referenceSize = options.ReferenceSize > 0 ? options.ReferenceSize : options.WindowSize;
+        _segmentReferenceSize = _referenceSize;
         _detectors = IsClassification ? [new Adwin(), new PageHinkley(), new Ddm()] : [new Adwin(), new PageHinkley()];
         _detections = new long[_detectors.Length];
     }
@@ -358,10 +361,26 @@ internal sealed class ModelPerformance
 
         if (_scored.TryGetValue(window.Segment, out ScoredRows? scored) && scored.Count > 0)
         {
-            if (Volatile.Read(ref _estimator) is { } estimator && _referencePositive is { } positive)
+            // A segment is estimated with its own calibration once its first outcomes fitted one, else with the model's.
+            (CbpeEstimator Estimator, string Positive)? own = null;
+            if (window.Segment.Length > 0)
             {
-                CbpeEstimate estimate = estimator.Estimate(scored.Scores, [.. scored.Labels.Select(l => string.Equals(l, positive, StringComparison.Ordinal))]);
-                _latestEstimates[window.Segment] = new ModelPerformanceEstimate(Model.Name, window.Segment, window.End, estimate.Rows, estimate.Metrics);
+                lock (_lock)
+                {
+                    if (_segmentCalibrations.TryGetValue(window.Segment, out SegmentCalibration? calibration) && calibration.Estimator is { } fitted)
+                    {
+                        own = (fitted, calibration.Positive!);
+                    }
+                }
+            }
+
+            if ((own ?? (Volatile.Read(ref _estimator) is { } estimator && _referencePositive is { } positive ? (estimator, positive) : null)) is { } chosen)
+            {
+                CbpeEstimate estimate = chosen.Estimator.Estimate(scored.Scores, [.. scored.Labels.Select(l => string.Equals(l, chosen.Positive, StringComparison.Ordinal))]);
+                _latestEstimates[window.Segment] = new ModelPerformanceEstimate(Model.Name, window.Segment, window.End, estimate.Rows, estimate.Metrics)
+                {
+                    Reference = own is null ? "model" : "segment",
+                };
             }
 
             scored.Clear();
@@ -398,6 +417,53 @@ internal sealed class ModelPerformance
                 FitEstimator();
             }
         }
+
+        if (IsClassification && pending.Segment.Length > 0 && !double.IsNaN(pending.Score))
+        {
+            AddSegmentReference(pending, outcome);
+        }
+    }
+
+    /// <summary>Keeps a segment's first scored outcomes, and fits the segment's own CBPE calibration once there are enough.</summary>
+    private void AddSegmentReference(Pending pending, Outcome outcome)
+    {
+        if (!_segmentCalibrations.TryGetValue(pending.Segment, out SegmentCalibration? calibration))
+        {
+            calibration = new SegmentCalibration();
+            _segmentCalibrations[pending.Segment] = calibration;
+        }
+
+        if (calibration.Done)
+        {
+            return;
+        }
+
+        calibration.Reference.Add(pending.Score, pending.Label!);
+        calibration.Actual.Add(outcome.Label!);
+        if (calibration.Reference.Count < _segmentReferenceSize)
+        {
+            return;
+        }
+
+        var labels = new SortedSet<string>(calibration.Reference.Labels.Concat(calibration.Actual), StringComparer.Ordinal);
+        string? positive = PositiveLabel ?? _referencePositive ?? (labels.Count == 2 ? labels.Max : null);
+        if (positive is not null && labels.Count <= 2)
+        {
+            try
+            {
+                calibration.Estimator = CbpeEstimator.Fit(calibration.Reference.Scores, [.. calibration.Actual.Select(a => a == positive)],
+                    [.. calibration.Reference.Labels.Select(l => l == positive)], chunkSize: Math.Max(2, calibration.Reference.Count / 5));
+                calibration.Positive = positive;
+            }
+            catch (ArgumentException)
+            {
+                // Not calibratable (no score in range): the segment keeps the model's calibration.
+            }
+        }
+
+        calibration.Done = true;
+        calibration.Reference.Clear();
+        calibration.Actual.Clear();
     }
 
     private void FitEstimator()
@@ -610,6 +676,20 @@ internal sealed class ModelPerformance
             _probabilitiesActual.Clear();
             _probabilities.Clear();
         }
+    }
+
+    /// <summary>A segment's own CBPE reference (its first scored outcomes) and, once fitted, its calibration. Under the state's lock.</summary>
+    private sealed class SegmentCalibration
+    {
+        public ScoredRows Reference { get; } = new();
+
+        public List<string> Actual { get; } = [];
+
+        public CbpeEstimator? Estimator { get; set; }
+
+        public string? Positive { get; set; }
+
+        public bool Done { get; set; }
     }
 
     /// <summary>Scores and predicted labels of one window, for CBPE.</summary>
