@@ -80,6 +80,12 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
         if (row.Segment is { } segment)
         {
             segmentKey = state.ForSegment(segment, _runtime.OptionsSnapshot);
+            if (_runtime.OptionsSnapshot is { OutlierDetection: true, SegmentOutlierForests: true })
+            {
+                segmentKey.Own ??= new ModelQuality(model); // before the bind, so that a segment baseline's forest is adopted
+                segmentKey.Own.EnsureFeatures();
+            }
+
             segmentKey.BindIfNeeded(state, ReferenceOf(model, segmentKey.Segment), rangeTolerance);
         }
 
