@@ -50,7 +50,14 @@ internal static class DashboardPicture
             }
 
             counts[title] = series.Count;
-            html.Append("<div class=\"panel\"><h2>").Append(WebUtility.HtmlEncode(title)).Append("</h2>").Append(Chart(series, (string?)panel["fieldConfig"]?["defaults"]?["unit"], from, to)).Append("</div>");
+            html.Append("<div class=\"panel\"><h2>").Append(WebUtility.HtmlEncode(title)).Append("</h2>").Append(Chart(series, (string?)panel["fieldConfig"]?["defaults"]?["unit"], from, to));
+            if (series.Count == 0)
+            {
+                // An empty panel says why, as its description (Grafana's tooltip) does.
+                html.Append("<div class=\"legend\">").Append(WebUtility.HtmlEncode((string?)panel["description"] ?? string.Empty)).Append("</div>");
+            }
+
+            html.Append("</div>");
         }
 
         html.Append("</div></body></html>");
@@ -62,13 +69,15 @@ internal static class DashboardPicture
         const int left = 48, top = 8, plotWidth = Width - left - 10, plotHeight = Height - 80;
         double t0 = from.ToUnixTimeSeconds(), t1 = Math.Max(t0 + 1, to.ToUnixTimeSeconds());
         double max = series.SelectMany(s => s.Points).Select(p => p.V).DefaultIfEmpty(1).Max();
-        max = max <= 0 ? 1 : max * 1.1;
+        double min = Math.Min(0, series.SelectMany(s => s.Points).Select(p => p.V).DefaultIfEmpty(0).Min()); // an r2 goes below 0
+        max = max <= 0 ? (min < 0 ? 0 : 1) : max * 1.1;
+        min *= 1.1;
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg width=\"{Width - 14}\" height=\"{Height}\" xmlns=\"http://www.w3.org/2000/svg\">");
         for (int i = 0; i <= 4; i++)
         {
             double y = top + (plotHeight * i / 4.0);
-            double value = max * (4 - i) / 4.0;
+            double value = min + ((max - min) * (4 - i) / 4.0);
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" x2=\"{left + plotWidth}\" y1=\"{y:F1}\" y2=\"{y:F1}\" stroke=\"#2c3235\"/>")
                 .Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 4}\" y=\"{y + 3:F1}\" fill=\"#8e8e8e\" font-size=\"9\" text-anchor=\"end\">{Format(value, unit)}</text>");
         }
@@ -81,7 +90,7 @@ internal static class DashboardPicture
         for (int s = 0; s < series.Count; s++)
         {
             string colour = Colours[s % Colours.Length];
-            string points = string.Join(" ", series[s].Points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{left + ((p.T - t0) / (t1 - t0) * plotWidth):F1},{top + plotHeight - (p.V / max * plotHeight):F1}")));
+            string points = string.Join(" ", series[s].Points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{left + ((p.T - t0) / (t1 - t0) * plotWidth):F1},{top + plotHeight - ((p.V - min) / (max - min) * plotHeight):F1}")));
             svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"1.5\" points=\"{points}\"/>");
             int row = s / 3, column = s % 3;
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{left + (column * 130)}\" y=\"{top + plotHeight + 18 + (row * 12)}\" width=\"8\" height=\"8\" fill=\"{colour}\"/>")

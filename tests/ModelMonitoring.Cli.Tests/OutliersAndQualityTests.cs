@@ -94,7 +94,7 @@ public sealed class OutliersAndQualityTests : IDisposable
         string reference = dir.Write("reference.csv", "price,region,code\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{10 + (i % 11)},{(i % 2 == 0 ? "north" : "south")},{i % 5}\n")));
         string current = dir.Write("current.csv", "price,region,code\n" + string.Concat(Enumerable.Range(0, 50).Select(i =>
             $"{(i < 5 ? "" : i < 8 ? "100" : (10 + (i % 11)).ToString(CultureInfo.InvariantCulture))},{(i % 10 == 0 ? "mars" : "north")},{(i == 0 ? "x" : (i % 5).ToString(CultureInfo.InvariantCulture))}\n")));
-        (int _, string stdout, string stderr) = await CliRunner.RunAsync("drift", "--reference", reference, "--current", current, "--format", "json");
+        (int _, string stdout, string stderr) = await CliRunner.RunAsync("drift", "--reference", reference, "--current", current, "--format", "json", "--outliers");
         Assert.True(stderr.Length == 0, stderr);
         using JsonDocument report = JsonDocument.Parse(stdout);
         JsonElement quality = report.RootElement.GetProperty("quality");
@@ -126,6 +126,14 @@ public sealed class OutliersAndQualityTests : IDisposable
             Assert.Equal(0, widePrice.GetProperty("out_of_range").GetInt32());
         }
 
+        using (JsonDocument wide = JsonDocument.Parse(widened))
+        {
+            // Without --outliers no forest scores the rows (it is the costly part); the per-column quality is the same.
+            JsonElement noForest = wide.RootElement.GetProperty("quality").GetProperty("outliers");
+            Assert.Equal("none", noForest.GetProperty("forest").GetString());
+            Assert.Equal(0, noForest.GetProperty("scored_rows").GetInt32());
+        }
+
         (int bad, _, string badError) = await CliRunner.RunAsync("drift", "--reference", reference, "--current", current, "--range-tolerance", "-1");
         Assert.Equal(2, bad);
         Assert.Contains("--range-tolerance: -1 is not a share of the range", badError);
@@ -151,7 +159,7 @@ public sealed class OutliersAndQualityTests : IDisposable
             Assert.Equal(100, stored.GetProperty("isolation_forest").GetProperty("trees").GetArrayLength());
         }
 
-        (_, string json, string stderr) = await CliRunner.RunAsync("drift", "--reference", baseline, "--current", current, "--format", "json");
+        (_, string json, string stderr) = await CliRunner.RunAsync("drift", "--reference", baseline, "--current", current, "--format", "json", "--outliers");
         Assert.True(stderr.Length == 0, stderr);
         using JsonDocument report = JsonDocument.Parse(json);
         JsonElement quality = report.RootElement.GetProperty("quality");
@@ -163,7 +171,7 @@ public sealed class OutliersAndQualityTests : IDisposable
         JsonElement kind = quality.GetProperty("columns").EnumerateArray().First(c => c.GetProperty("name").GetString() == "kind");
         Assert.Equal(90, kind.GetProperty("unseen_categories").GetInt32());
 
-        (_, string table, _) = await CliRunner.RunAsync("drift", "--reference", baseline, "--current", current);
+        (_, string table, _) = await CliRunner.RunAsync("drift", "--reference", baseline, "--current", current, "--outliers");
         Assert.Contains("Data quality of the current file", table);
         Assert.Contains("90 (90%) (c)", table);
         Assert.Contains("with the isolation forest of the baseline", table);

@@ -145,9 +145,9 @@ internal static class BaselineDrift
             baseline.RowCount,
             current.RowCount,
             DatasetDriftResult.DefaultDriftShare);
-        using (timings.Measure("data quality and outliers"))
+        using (timings.Measure(plan.Outliers ? "data quality and outliers" : "data quality"))
         {
-            report = report with { Quality = QualitySection.FromBaseline(baseline, current, plan.Quality) };
+            report = report with { Quality = QualitySection.FromBaseline(baseline, current, plan.Quality, plan.Outliers) };
         }
 
         if (plan.Format == "html")

@@ -29,20 +29,25 @@ internal sealed record QualitySection(IReadOnlyList<FeatureQuality> Columns, lon
     /// <summary>Each column's type as its own file reads it (before the pairing makes both sides text): true for categorical.</summary>
     public static Dictionary<string, bool> OwnTypes(Dataset data) => data.Columns.ToDictionary(c => c.Name, c => c.IsCategorical, StringComparer.Ordinal);
 
-    /// <summary>The section for two files (the exact engine); the forest is fitted on the reference's numerical columns.</summary>
-    public static QualitySection FromFiles(IReadOnlyList<ColumnPair> columns, Dataset reference, Dataset current, IReadOnlyDictionary<string, bool> referenceTypes, IReadOnlyDictionary<string, bool> currentTypes, IReadOnlyCollection<string> forcedCategorical, DataQualitySettings? settings = null)
+    /// <summary>
+    /// The section for two files (the exact engine). With <paramref name="scoreOutliers"/> (<c>--outliers</c>), a forest is
+    /// fitted on the reference's numerical columns and scores every current row.
+    /// </summary>
+    public static QualitySection FromFiles(IReadOnlyList<ColumnPair> columns, Dataset reference, Dataset current, IReadOnlyDictionary<string, bool> referenceTypes, IReadOnlyDictionary<string, bool> currentTypes, IReadOnlyCollection<string> forcedCategorical, DataQualitySettings? settings = null, bool scoreOutliers = false)
     {
-        var qualities = new List<FeatureQuality>();
-        foreach (ColumnPair pair in columns)
+        // Columns are independent (each fits its reference's range, robust z-score or categories): one task per column.
+        var qualities = new FeatureQuality[columns.Count];
+        Parallel.For(0, columns.Count, c =>
         {
+            ColumnPair pair = columns[c];
             bool mismatch = !forcedCategorical.Contains(pair.Name) && referenceTypes.GetValueOrDefault(pair.Name) != currentTypes.GetValueOrDefault(pair.Name);
             ColumnType? observed = mismatch ? (currentTypes.GetValueOrDefault(pair.Name) ? ColumnType.Categorical : ColumnType.Numerical) : null;
             FeatureQuality quality = DataQuality.Measure(pair.Reference, pair.Current, settings, observedType: observed);
-            qualities.Add(mismatch ? quality with { Type = referenceTypes.GetValueOrDefault(pair.Name) ? ColumnType.Categorical : ColumnType.Numerical } : quality);
-        }
+            qualities[c] = mismatch ? quality with { Type = referenceTypes.GetValueOrDefault(pair.Name) ? ColumnType.Categorical : ColumnType.Numerical } : quality;
+        });
 
         LoadedColumn[] numerical = columns.Where(c => c.Type == ColumnType.Numerical).Select(c => reference[c.Name]).Where(c => !c.IsCategorical).ToArray();
-        if (numerical.Length == 0 || reference.RowCount < 2)
+        if (!scoreOutliers || numerical.Length == 0 || reference.RowCount < 2)
         {
             return new QualitySection(qualities, 0, 0, double.NaN, "none");
         }
@@ -52,8 +57,8 @@ internal sealed record QualitySection(IReadOnlyList<FeatureQuality> Columns, lon
         return new QualitySection(qualities, scored, outliers, forest.Threshold, "reference");
     }
 
-    /// <summary>The section against a baseline (the sketch engine); outliers only when the baseline holds a forest.</summary>
-    public static QualitySection FromBaseline(BaselineProfile baseline, Dataset current, DataQualitySettings? settings = null)
+    /// <summary>The section against a baseline (the sketch engine); outliers only with <paramref name="scoreOutliers"/> and when the baseline holds a forest.</summary>
+    public static QualitySection FromBaseline(BaselineProfile baseline, Dataset current, DataQualitySettings? settings = null, bool scoreOutliers = false)
     {
         OutlierProfile? outliers = baseline.Outliers;
         var qualities = new List<FeatureQuality>();
@@ -64,7 +69,7 @@ internal sealed record QualitySection(IReadOnlyList<FeatureQuality> Columns, lon
             qualities.Add(DataQuality.Measure(feature, current[feature.Name].ToSample(), settings, robust: robust));
         }
 
-        if (outliers is null)
+        if (outliers is null || !scoreOutliers)
         {
             return new QualitySection(qualities, 0, 0, double.NaN, "none");
         }
@@ -86,17 +91,27 @@ internal sealed record QualitySection(IReadOnlyList<FeatureQuality> Columns, lon
             columns[f] = numbers;
         }
 
-        var row = new double[columns.Length];
+        // Rows are independent: score them in parallel, each range with its own row buffer (scoring allocates nothing).
         long outliers = 0;
-        for (int i = 0; i < current.RowCount; i++)
-        {
-            for (int f = 0; f < row.Length; f++)
+        Parallel.ForEach(
+            System.Collections.Concurrent.Partitioner.Create(0, current.RowCount, 16_384),
+            () => (Row: new double[columns.Length], Count: 0L),
+            (range, _, local) =>
             {
-                row[f] = columns[f][i];
-            }
+                double[] row = local.Row;
+                for (int i = range.Item1; i < range.Item2; i++)
+                {
+                    for (int f = 0; f < row.Length; f++)
+                    {
+                        row[f] = columns[f][i];
+                    }
 
-            outliers += forest.IsOutlier(forest.Score(row)) ? 1 : 0;
-        }
+                    local.Count += forest.IsOutlier(forest.Score(row)) ? 1 : 0;
+                }
+
+                return local;
+            },
+            local => Interlocked.Add(ref outliers, local.Count));
 
         return (current.RowCount, outliers);
     }

@@ -12,6 +12,13 @@ namespace ModelMonitoring.Quality;
 /// </summary>
 public sealed class FeatureQualityCounter
 {
+    // Strings already found among the reference's categories, compared by reference: the labels of enums and bools
+    // (and any string instance that recurs) then skip the hash lookup. At most 8 strings of 64 characters, kept until
+    // the next Reset (a window), so the cache's bytes are bounded and no caller's string outlives its window.
+    private const int KnownCacheSize = 8;
+    private const int KnownCacheMaxLength = 64;
+    private readonly string?[] _knownInstances = new string?[KnownCacheSize];
+    private int _nextKnown;
     private readonly List<string> _examples = [];
     private readonly int _maxExamples;
     private readonly double _robustThreshold;
@@ -106,24 +113,25 @@ public sealed class FeatureQualityCounter
             return;
         }
 
-        AddLabel(value.AsSpan());
+        string?[] known = _knownInstances;
+        for (int i = 0; i < known.Length; i++)
+        {
+            if (ReferenceEquals(known[i], value))
+            {
+                _values++; // a known category: neither missing nor unseen
+                return;
+            }
+        }
+
+        if (AddLabelCore(value.AsSpan()) == CategoryMembership.Known && value.Length <= KnownCacheMaxLength)
+        {
+            known[_nextKnown] = value;
+            _nextKnown = (_nextKnown + 1) % known.Length;
+        }
     }
 
     /// <summary>Counts a label: missing when empty or blank; else checked against the reference's categories. Allocates nothing.</summary>
-    public void AddLabel(ReadOnlySpan<char> value)
-    {
-        _values++;
-        if (value.IsWhiteSpace())
-        {
-            _missing++;
-            return;
-        }
-
-        if (Type == ColumnType.Categorical)
-        {
-            CheckCategory(value);
-        }
-    }
+    public void AddLabel(ReadOnlySpan<char> value) => AddLabelCore(value);
 
     /// <summary>Counts missing values.</summary>
     /// <param name="count">How many.</param>
@@ -165,15 +173,35 @@ public sealed class FeatureQualityCounter
     {
         Reference = reference;
         ObservedType = null;
+        Array.Clear(_knownInstances);
         _examples.Clear();
         _values = _missing = _unconvertible = _outOfRange = _unseen = _robustOutliers = 0;
     }
 
-    private void CheckCategory(ReadOnlySpan<char> value)
+    // Counts a label; returns what the reference said of it (Undecided without a check).
+    private CategoryMembership AddLabelCore(ReadOnlySpan<char> value)
     {
-        if (Reference is not { HasCategories: true } reference || reference.Contains(value) != CategoryMembership.Unseen)
+        _values++;
+        if (value.IsWhiteSpace())
         {
-            return;
+            _missing++;
+            return CategoryMembership.Undecided;
+        }
+
+        return Type == ColumnType.Categorical ? CheckCategory(value) : CategoryMembership.Undecided;
+    }
+
+    private CategoryMembership CheckCategory(ReadOnlySpan<char> value)
+    {
+        if (Reference is not { HasCategories: true } reference)
+        {
+            return CategoryMembership.Undecided;
+        }
+
+        CategoryMembership membership = reference.Contains(value);
+        if (membership != CategoryMembership.Unseen)
+        {
+            return membership;
         }
 
         _unseen++;
@@ -181,6 +209,8 @@ public sealed class FeatureQualityCounter
         {
             _examples.Add(value.Length > 64 ? string.Concat(value[..63], "…") : value.ToString());
         }
+
+        return CategoryMembership.Unseen;
     }
 
     private bool ContainsExample(ReadOnlySpan<char> value)

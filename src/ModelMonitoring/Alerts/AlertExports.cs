@@ -20,6 +20,9 @@ public static class AlertExports
     /// <paramref name="options"/> and every rule of <paramref name="rules"/> whose signal has a metric, over the real
     /// metric names (rates over counters, <c>histogram_quantile</c> over the <c>_bucket</c> series with <c>le</c>) and
     /// with the model's labels (<c>model</c>, <c>model_version</c>, <c>owner</c>, <c>squad</c>) and <c>severity</c>.
+    /// A rule over a signal the model cannot produce (performance or concept drift without a <c>[PredictionKey]</c>,
+    /// estimated performance of a regression or of a classifier without a <c>[PredictionScore]</c>) is left out with a
+    /// comment. The outlier-ratio rule is written for every model: its series exists when <c>OutlierDetection</c> is on.
     /// </summary>
     /// <param name="models">The models (the catalog); models that share a name are one.</param>
     /// <param name="options">The alerting settings: which default rules, their thresholds; null: defaults.</param>
@@ -47,6 +50,7 @@ public static class AlertExports
         {
             yaml.Append("  - name: ").AppendLine(YamlText.Quote("modelmonitoring." + model.Name));
             AlertRule[] applicable = all.Where(r => r.Model is null || r.Model == model.Name).ToArray();
+            ModelCapabilities capabilities = ModelCapabilities.Of(model);
             var written = new List<string>();
             var skipped = new List<string>();
             foreach (AlertRule rule in applicable)
@@ -61,6 +65,12 @@ public static class AlertExports
                 if (!PrometheusQueries.IsExported(signal))
                 {
                     skipped.Add($"    # {rule.Name}: signal '{rule.Signal}' is not exported as a metric yet; evaluated in-process only.");
+                    continue;
+                }
+
+                if (capabilities.WhyNot(rule.Signal) is { } reason)
+                {
+                    skipped.Add($"    # {rule.Name}: model '{model.Name}' {reason}, so it has no '{rule.Signal}' series; left out.");
                     continue;
                 }
 
@@ -113,7 +123,9 @@ public static class AlertExports
     /// A Grafana dashboard (JSON, schema 39): a Prometheus <c>datasource</c> variable, a <c>model</c> variable listing the
     /// catalog's models, and one row per selected model (a repeated row) with predictions per second by outcome, the
     /// error rate, latency p50/p95/p99 from the histogram, drift score per feature and the dataset drift share, the
-    /// outlier ratio, the data-quality ratios, and performance realized and estimated.
+    /// outlier ratio, the data-quality ratios, performance realized and estimated, outcomes, and concept-drift
+    /// detections. The row is the same for every model; the dashboard's description names, per model, the panels that
+    /// stay empty by design (estimated performance of a regression, performance without a <c>[PredictionKey]</c>).
     /// </summary>
     /// <param name="models">The models (the catalog).</param>
     /// <param name="title">The dashboard's title.</param>
@@ -147,7 +159,8 @@ public static class AlertExports
                 ["gridPos"] = Grid(x, y, 8, 8),
                 ["fieldConfig"] = new JsonObject
                 {
-                    ["defaults"] = new JsonObject { ["unit"] = panel.Unit, ["min"] = 0 },
+                    // Ratios, rates and durations start at 0; a unitless panel may go below (an r2 does).
+                    ["defaults"] = panel.Unit == "none" ? new JsonObject { ["unit"] = panel.Unit } : new JsonObject { ["unit"] = panel.Unit, ["min"] = 0 },
                     ["overrides"] = new JsonArray(),
                 },
                 ["options"] = new JsonObject
@@ -300,6 +313,12 @@ public static class AlertExports
         }
     }
 
+    /// <summary>The panel of the realized errors in the prediction's unit (<see cref="ErrorMetrics"/>): empty by design for classifiers.</summary>
+    internal const string RealizedErrorsPanel = "Performance (realized): mae, rmse";
+
+    /// <summary>The realized metrics in the prediction's unit, drawn apart from the ratios and scores whose scale they would flatten.</summary>
+    private const string ErrorMetrics = "mae|rmse";
+
     /// <summary>Each panel of a model's row: title, unit and PromQL targets (with Grafana's <c>$model</c> and <c>$__rate_interval</c>).</summary>
     internal static IReadOnlyList<DashboardPanel> DashboardPanels { get; } = BuildPanels();
 
@@ -313,10 +332,11 @@ public static class AlertExports
             $"sum by (feature) (rate(ml_feature_missing_total{{{M}}}{R})) / (sum by (feature) (rate(ml_feature_values_total{{{M}}}{R})) + sum by (feature) (rate(ml_feature_missing_total{{{M}}}{R})))";
         return
         [
-            new("Predictions per second", "Calls of the model's tracked methods by outcome, and errors by exception type.", "reqps",
+            new("Predictions per second", "Calls of the model's tracked methods by outcome, errors by exception type, and the rows the isolation forest flagged as outliers.", "reqps",
                 [
                     new($"sum by (outcome) (rate(ml_model_predictions_total{{{M}}}{R}))", "{{outcome}}"),
                     new($"sum by (exception_type) (rate(ml_model_errors_total{{{M}}}{R}))", "{{exception_type}}"),
+                    new($"sum(rate(ml_model_outliers_total{{{M}}}{R}))", "outliers"),
                 ]),
             new("Error rate", "Share of calls that threw.", "percentunit",
                 [new($"sum(rate(ml_model_predictions_total{{{M},outcome=\"error\"}}{R})) / sum(rate(ml_model_predictions_total{{{M}}}{R}))", "error rate")]),
@@ -329,11 +349,8 @@ public static class AlertExports
                     new($"max(ml_model_drift_share{{{M}}})", "inputs"),
                     new($"max(ml_model_prediction_drift_share{{{M}}})", "prediction"),
                 ]),
-            new("Outlier ratio", "Share of the last window's rows flagged as outliers, and outliers per second.", "percentunit",
-                [
-                    new($"max(ml_model_outlier_ratio{{{M}}})", "outlier ratio"),
-                    new($"sum(rate(ml_model_outliers_total{{{M}}}{R}))", "outliers /s"),
-                ]),
+            new("Outlier ratio", "Share of the last window's rows the isolation forest flagged as outliers (outliers per second are in the first panel). Empty unless ModelMonitoring:OutlierDetection is on.", "percentunit",
+                [new($"max(ml_model_outlier_ratio{{{M}}})", "outlier ratio")]),
             new("Data quality", "Missing, out-of-range and unseen-category ratios per feature in the last window; missing share of the values counted.", "percentunit",
                 [
                     new(MissingFromCounts, "{{feature}} missing (counted)"),
@@ -341,12 +358,19 @@ public static class AlertExports
                     new($"max by (feature) (ml_feature_out_of_range_ratio{{{M}}})", "{{feature}} out of range"),
                     new($"max by (feature) (ml_feature_unseen_category_ratio{{{M}}})", "{{feature}} unseen category"),
                 ]),
-            new("Performance", "Performance metrics realized from ground truth and estimated without it.", "none",
+            new(RealizedErrorsPanel, "The last window's mean absolute and root-mean-square errors from the outcomes joined to its predictions, in the prediction's unit. Regressions only; empty for a model without a [PredictionKey] or before outcomes arrive.", "none",
+                [new($"max by (metric) (ml_model_performance{{{M},metric=~\"{ErrorMetrics}\",segment=\"\"}})", "{{metric}}")]),
+            new("Performance (realized): scores", "The last window's other metrics from the outcomes joined to its predictions (mape, r2; accuracy, precision, recall, f1, roc_auc, log_loss...), one series per metric. Empty for a model without a [PredictionKey] or before outcomes arrive.", "none",
+                [new($"max by (metric) (ml_model_performance{{{M},metric!~\"{ErrorMetrics}\",segment=\"\"}})", "{{metric}}")]),
+            new("Performance (estimated)", "The last window's performance estimated without outcomes (CBPE), per metric, with its band (±3 σ of the reference's chunks). Empty by design for regressions and for classifiers without a [PredictionScore].", "none",
                 [
-                    new($"max by (metric) (ml_model_performance{{{M}}})", "{{metric}} (realized)"),
-                    new($"max by (metric) (ml_model_performance_estimated{{{M}}})", "{{metric}} (estimated)"),
+                    new($"max by (metric) (ml_model_performance_estimated{{{M},bound=\"estimate\",segment=\"\"}})", "{{metric}}"),
+                    new($"max by (metric) (ml_model_performance_estimated{{{M},bound=\"lower\",segment=\"\"}})", "{{metric}} lower"),
+                    new($"max by (metric) (ml_model_performance_estimated{{{M},bound=\"upper\",segment=\"\"}})", "{{metric}} upper"),
                 ]),
-            new("Concept drift", "Concept-drift detections on the error stream, by detector.", "none",
+            new("Outcomes per second", "Ground truth by result: joined to its prediction, expired (no outcome in time), evicted (too many waiting), unknown_key (no prediction in time).", "reqps",
+                [new($"sum by (result) (rate(ml_model_outcomes_total{{{M}}}{R}))", "{{result}}")]),
+            new("Concept drift", "Changes detected on the error stream of joined outcomes, by detector (adwin, page-hinkley; ddm for classifiers), over the rate interval.", "none",
                 [new($"sum by (detector) (increase(ml_model_concept_drift_detections_total{{{M}}}{R}))", "{{detector}}")]),
         ];
     }
@@ -358,7 +382,8 @@ public static class AlertExports
     private static string Describe(ModelDescriptor model)
     {
         string owners = string.Join(", ", new[] { model.Owner, model.Squad }.Where(s => !string.IsNullOrEmpty(s)));
-        return model.Name + (string.IsNullOrEmpty(model.Version) ? string.Empty : " " + model.Version) + (owners.Length > 0 ? $" ({owners})" : string.Empty);
+        return model.Name + (string.IsNullOrEmpty(model.Version) ? string.Empty : " " + model.Version) + (owners.Length > 0 ? $" ({owners})" : string.Empty)
+            + ModelCapabilities.Of(model).EmptyPanels();
     }
 
     private static ModelDescriptor[] Distinct(IEnumerable<ModelDescriptor> models) =>

@@ -10,10 +10,13 @@ namespace ModelMonitoring.Alerts;
 internal static class PrometheusQueries
 {
     /// <summary>
-    /// The metric names (as Prometheus shows them) whose series a service has once traffic has flowed: a test scrapes a
-    /// real <c>/metrics</c> and checks each name here is in it. Rules and panels over other metrics (the outlier ratio,
-    /// whose forest is opt-in, and performance and concept drift, whose series exist only once outcomes arrive) are
-    /// left out of the generated files, with a comment; the runtime still evaluates those rules in-process.
+    /// The metric names (as Prometheus shows them) the runtime exports and the generated rules and dashboard read. A
+    /// test scrapes a real PricingService's <c>/metrics</c> under traffic with outcomes and outlier detection on, and
+    /// checks each name is in it, except <c>ml_model_performance_estimated</c>: CBPE needs a classifier with a
+    /// <c>[PredictionScore]</c>, and PricingService is a regression. Some series exist only when the model can produce
+    /// them (<see cref="ModelCapabilities"/>): the outlier ratio with <c>OutlierDetection</c> on, realized performance
+    /// and concept-drift detections once outcomes are joined to keyed predictions, estimated performance for scored
+    /// classifiers.
     /// </summary>
     public static readonly IReadOnlySet<string> ExportedMetrics = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -31,6 +34,12 @@ internal static class PrometheusQueries
         "ml_feature_missing_ratio",
         "ml_feature_out_of_range_ratio",
         "ml_feature_unseen_category_ratio",
+        "ml_model_outliers_total",
+        "ml_model_outlier_ratio",
+        "ml_model_performance",
+        "ml_model_performance_estimated",
+        "ml_model_outcomes_total",
+        "ml_model_concept_drift_detections_total",
     };
 
     /// <summary>The metric names an expression reads: identifiers followed by a selector, a range or a closing parenthesis.</summary>
@@ -40,7 +49,11 @@ internal static class PrometheusQueries
     /// <summary>Whether every metric the expression reads is exported by the runtime today.</summary>
     public static bool IsExported(string expression) => MetricsIn(expression).All(ExportedMetrics.Contains);
 
-    /// <summary>The expression of a signal for one model, with the labels alerts need kept (<c>model</c>...); null when no metric carries it.</summary>
+    /// <summary>
+    /// The expression of a signal for one model, with the labels alerts need kept (<c>model</c>...); null when no metric
+    /// carries it. Performance reads the whole model's series (<c>segment=""</c>, which Prometheus matches to series
+    /// without the label), and the estimate rather than its bounds.
+    /// </summary>
     public static string? Signal(string signal, string model, string? feature, string? metric, string rateWindow)
     {
         string m = Selector(("model", model));
@@ -61,8 +74,9 @@ internal static class PrometheusQueries
             ModelSignalNames.MissingRatio => $"max by (model, feature) (ml_feature_missing_ratio{mf})",
             ModelSignalNames.OutOfRangeRatio => $"max by (model, feature) (ml_feature_out_of_range_ratio{mf})",
             ModelSignalNames.UnseenCategoryRatio => $"max by (model, feature) (ml_feature_unseen_category_ratio{mf})",
-            ModelSignalNames.Performance => $"max by (model, metric) (ml_model_performance{Selector(("model", model), ("metric", metric))})",
-            ModelSignalNames.EstimatedPerformance => $"max by (model, metric) (ml_model_performance_estimated{Selector(("model", model), ("metric", metric))})",
+            ModelSignalNames.Performance => $"max by (model, metric) (ml_model_performance{Selector(("model", model), ("metric", metric), ("segment", string.Empty))})",
+            ModelSignalNames.EstimatedPerformance =>
+                $"max by (model, metric) (ml_model_performance_estimated{Selector(("model", model), ("metric", metric), ("bound", "estimate"), ("segment", string.Empty))})",
             ModelSignalNames.ConceptDriftDetections =>
                 $"sum by (model, detector) (increase(ml_model_concept_drift_detections_total{Selector(("model", model), ("detector", metric))}[{rateWindow}]))",
             _ => null,

@@ -58,6 +58,12 @@ public readonly ref struct PredictionRow
 
     private ref RowSlot Slot => ref _recorder.Slots[_index];
 
+    /// <summary>The ring the row is in, for built-in consumers that read its slots directly.</summary>
+    internal MethodRecorder Recorder => _recorder;
+
+    /// <summary>The row's index in <see cref="Recorder"/>'s ring.</summary>
+    internal int Index => _index;
+
     /// <summary>
     /// The value of a numerical feature (by index in <see cref="ModelMonitor.Features"/>): NaN when missing.
     /// False when this row's method does not capture the feature, or when the row carries no features (the prediction of

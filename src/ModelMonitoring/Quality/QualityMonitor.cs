@@ -52,6 +52,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
 
     private readonly ModelMonitoringRuntime _runtime;
     private readonly Dictionary<ModelMonitor, ModelQuality> _models = new(ReferenceEqualityComparer.Instance);
+    private ModelQuality? _lastState; // the state of the last row's model: rows come in runs of one model
     private readonly ConcurrentDictionary<(string Model, string Segment), OutlierTotal> _totals = new();
     private int _instrumentsCreated;
 
@@ -66,10 +67,16 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
 
         EnsureInstruments();
         ModelMonitor model = row.Model;
-        if (!_models.TryGetValue(model, out ModelQuality? state))
+        ModelQuality? state = _lastState;
+        if (state is null || !ReferenceEquals(state.Model, model))
         {
-            state = new ModelQuality(model);
-            _models[model] = state;
+            if (!_models.TryGetValue(model, out state))
+            {
+                state = new ModelQuality(model);
+                _models[model] = state;
+            }
+
+            _lastState = state;
         }
 
         state.EnsureFeatures();
@@ -535,6 +542,11 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
     private sealed class KeyQuality(string segment)
     {
         private FeatureQualityCounter?[] _counters = [];
+        private FeatureQualityCounter?[] _numberCounters = [];
+        private FeatureQualityCounter?[] _labelCounters = [];
+        private MethodRecorder? _mappedRecorder;
+        private int[]? _mappedNumberFeatures;
+        private int[]? _mappedLabelFeatures;
         private bool _bound;
         private string _referenceSource = "none";
 
@@ -601,6 +613,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
             }
 
             _counters = counters;
+            _mappedRecorder = null; // the slot map points at the previous counters
             _referenceSource = reference is null ? "none" : reference.Outliers is not null || ReferenceIsBaseline(state, reference) ? "baseline" : "first_window";
             if (!keepCounts)
             {
@@ -619,29 +632,50 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
             }
         }
 
+        /// <summary>
+        /// Counts a successful row with features. The slots of the row's ring are read directly, through a map from
+        /// each slot to its feature's counter built once per method: a numerical counter takes its number slot, a
+        /// categorical one its label slot (as before this map, a number declared categorical is not counted here).
+        /// </summary>
         public void CountRow(in PredictionRow row)
         {
             Rows++;
-            FeatureQualityCounter?[] counters = _counters;
-            for (int i = 0; i < counters.Length; i++)
+            MethodRecorder recorder = row.Recorder;
+            if (!ReferenceEquals(recorder, _mappedRecorder) || !ReferenceEquals(recorder.NumberFeatures, _mappedNumberFeatures)
+                || !ReferenceEquals(recorder.LabelFeatures, _mappedLabelFeatures))
             {
-                if (counters[i] is not { } counter)
-                {
-                    continue;
-                }
-
-                if (counter.Type == ColumnType.Numerical)
-                {
-                    if (row.TryGetNumber(i, out double number))
-                    {
-                        counter.AddNumber(number);
-                    }
-                }
-                else if (row.TryGetLabel(i, out string? label))
-                {
-                    counter.AddLabel(label);
-                }
+                MapSlots(recorder);
             }
+
+            FeatureQualityCounter?[] numberCounters = _numberCounters;
+            double[] numbers = recorder.Numbers;
+            int numberOffset = row.Index * recorder.NumberWidth;
+            for (int slot = 0; slot < numberCounters.Length; slot++)
+            {
+                numberCounters[slot]?.AddNumber(numbers[numberOffset + slot]);
+            }
+
+            FeatureQualityCounter?[] labelCounters = _labelCounters;
+            string?[] labels = recorder.Labels;
+            int labelOffset = row.Index * recorder.LabelWidth;
+            for (int slot = 0; slot < labelCounters.Length; slot++)
+            {
+                labelCounters[slot]?.AddLabel(labels[labelOffset + slot]);
+            }
+        }
+
+        private void MapSlots(MethodRecorder recorder)
+        {
+            int[] numberFeatures = recorder.NumberFeatures;
+            int[] labelFeatures = recorder.LabelFeatures;
+            _numberCounters = numberFeatures.Select(f => CounterOf(f, ColumnType.Numerical)).ToArray();
+            _labelCounters = labelFeatures.Select(f => CounterOf(f, ColumnType.Categorical)).ToArray();
+            _mappedRecorder = recorder;
+            _mappedNumberFeatures = numberFeatures;
+            _mappedLabelFeatures = labelFeatures;
+
+            FeatureQualityCounter? CounterOf(int feature, ColumnType type) =>
+                feature >= 0 && feature < _counters.Length && _counters[feature] is { } counter && counter.Type == type ? counter : null;
         }
 
         public WindowQuality ToResult(string model, FeatureWindowSnapshot window, IsolationForest? forest) => new(model, Segment, window.Start, window.End, Rows)

@@ -103,9 +103,12 @@ internal sealed class MethodRecorder
                     slot.ElapsedTicks = elapsedTicks;
                     slot.Flags = flags;
                     slot.Outcome = outcome;
-                    slot.ExceptionType = exceptionType;
-                    slot.Segment = null;
-                    slot.Key = default;
+                    if (exceptionType is not null)
+                    {
+                        slot.ExceptionType = exceptionType; // a success stores no reference: no write barrier
+                    }
+
+                    // Segment, Key and ExceptionType are already empty: slots start zeroed and Release clears them.
                     return new FeatureRow(this, index, position);
                 }
 

@@ -111,4 +111,27 @@ public sealed class DataQualityTests
         Assert.False(counter.ToResult().HasRange);
         Assert.True(double.IsNaN(counter.ToResult().OutOfRangeRatio));
     }
+
+    [Fact]
+    public void AKnownLabelInstanceSeenAgainIsCountedTheSameAndTheShortcutEndsWithTheWindow()
+    {
+        var regions = FeatureQualityReference.FromSample(ColumnSample.Categorical("region", ["north", "south"]));
+        var counter = new FeatureQualityCounter("region", ColumnType.Categorical, regions);
+        string north = "north"; // one instance, as an enum's label table gives
+        for (int i = 0; i < 5; i++)
+        {
+            counter.AddLabel(north); // the first one is looked up, the others are found by reference
+            counter.AddLabel(new string("west".AsSpan())); // a fresh instance every time: looked up every time
+        }
+
+        FeatureQuality quality = counter.ToResult();
+        Assert.Equal(10, quality.Values);
+        Assert.Equal(5, quality.UnseenCategories);
+        Assert.Equal(0, quality.Missing);
+
+        // The next window is checked against a reference without "north": the instance must not stay "known".
+        counter.Reset(FeatureQualityReference.FromSample(ColumnSample.Categorical("region", ["south"])));
+        counter.AddLabel(north);
+        Assert.Equal(1, counter.ToResult().UnseenCategories);
+    }
 }
