@@ -223,6 +223,9 @@ public sealed class ModelMonitor
     /// <summary>The performance of the model's last window estimated without outcomes (CBPE); null until the first outcomes calibrated it.</summary>
     public ModelPerformanceEstimate? LatestEstimatedPerformance => Runtime.Performance.Find(this)?.LatestEstimate(string.Empty);
 
+    /// <summary>The estimated performance (CBPE) of a segment's last window; null before, or for an unknown segment.</summary>
+    public ModelPerformanceEstimate? LatestSegmentEstimatedPerformance(string segment) => Runtime.Performance.Find(this)?.LatestEstimate(segment);
+
     /// <summary>Concept-drift detections on the model's error stream so far, by detector (<c>adwin</c>, <c>page-hinkley</c>, <c>ddm</c>).</summary>
     public IReadOnlyDictionary<string, long> GetConceptDriftDetections() =>
         Runtime.Performance.Find(this)?.Detections.ToDictionary(d => d.Detector, d => d.Detections) ?? [];

@@ -27,6 +27,7 @@ public sealed class AddModelMonitoringTests
         {
             ["ModelMonitoring:WindowSize"] = "0",
             ["ModelMonitoring:PredictionLogSampleRate"] = "2",
+            ["ModelMonitoring:RangeTolerance"] = "-0.5",
         });
         builder.Services.AddModelMonitoring(builder.Configuration);
         await using WebApplication app = builder.Build();
@@ -36,6 +37,17 @@ public sealed class AddModelMonitoringTests
 
         Assert.Contains("ModelMonitoring:WindowSize must be at least 1 (was 0).", error.Message);
         Assert.Contains("ModelMonitoring:PredictionLogSampleRate must be between 0 and 1 (was 2).", error.Message);
+        Assert.Contains("ModelMonitoring:RangeTolerance must be a share of the reference's range of 0 or more, such as 0.1 (was -0.5).", error.Message);
+    }
+
+    [Fact]
+    public async Task The_range_tolerance_is_bound_from_configuration()
+    {
+        WebApplicationBuilder builder = NewBuilder(new Dictionary<string, string?> { ["ModelMonitoring:RangeTolerance"] = "0.25" });
+        builder.Services.AddModelMonitoring(builder.Configuration);
+        await using WebApplication app = builder.Build();
+
+        Assert.Equal(0.25, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ModelMonitoringOptions>>().Value.RangeTolerance);
     }
 
     [Fact]

@@ -16,26 +16,28 @@ internal static class PerformanceCommand
 {
     public static Command Create(CliContext context)
     {
-        var data = Required("--data", "The scored data: a CSV file with the target and the prediction of each row.", "file");
+        var data = Required("--data", "The scored data: a CSV, Parquet or JSON lines file with the target and the prediction of each row.", "file");
         var target = Required("--target", "The column of actual values (the ground truth).", "column");
         var prediction = Required("--prediction", "The column of predicted values.", "column");
         var score = new Option<string?>("--score") { Description = "The column of the predicted probability of the positive label (binary classification): adds roc_auc and log_loss.", HelpName = "column" };
         var task = new Option<string?>("--task") { Description = "classification or regression. Default: classification when a --score is given or a column is not numeric, or when the target has at most 20 distinct integer values; regression otherwise.", HelpName = "task" };
         var positive = new Option<string?>("--positive") { Description = "The positive label of a binary task (precision, recall, f1, roc_auc, log_loss). Default: the greater label in ordinal order.", HelpName = "label" };
         var format = FormatOption();
+        var input = new InputOptions();
         var command = new Command("performance", "Realized performance of a scored file: accuracy, precision, recall, F1, ROC AUC, log loss; or MAE, RMSE, MAPE, R².")
         {
-            data, target, prediction, score, task, positive, format,
+            data, target, prediction, score, task, positive, format, input.Format, input.Delimiter,
         };
         command.SetAction((parse, _) => Cli.GuardAsync(context, () => RunAsync(context, parse.GetRequiredValue(data), parse.GetRequiredValue(target),
-            parse.GetRequiredValue(prediction), parse.GetValue(score), parse.GetValue(task), parse.GetValue(positive), parse.GetValue(format))));
+            parse.GetRequiredValue(prediction), parse.GetValue(score), parse.GetValue(task), parse.GetValue(positive), parse.GetValue(format),
+            InputOptions.Parse(parse.GetValue(input.Format), parse.GetValue(input.Delimiter)))));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string path, string target, string prediction, string? score, string? task, string? positive, string? format)
+    private static async Task<int> RunAsync(CliContext context, string path, string target, string prediction, string? score, string? task, string? positive, string? format, ReadOptions read)
     {
         bool json = PerformanceOutput.IsJson(format);
-        RowTable table = RowTable.Load(path, "--data");
+        RowTable table = RowTable.Load(path, "--data", read);
         int targetColumn = table.Column(target, "--target");
         int predictionColumn = table.Column(prediction, "--prediction");
         int scoreColumn = score is null ? -1 : table.Column(score, "--score");
@@ -63,7 +65,7 @@ internal static class PerformanceCommand
                 double value = scoreColumn >= 0 ? table.Number(row, scoreColumn) : double.NaN;
                 if (scoreColumn >= 0 && !double.IsNaN(value) && (value < 0 || value > 1))
                 {
-                    throw new CliInputException($"{path}:{table.Lines[row]}: column '{score}' holds {value.ToString(CultureInfo.InvariantCulture)}, which is not a probability in [0, 1].");
+                    throw new CliInputException($"{table.Where(row)}: column '{score}' holds {value.ToString(CultureInfo.InvariantCulture)}, which is not a probability in [0, 1].");
                 }
 
                 actual.Add(table.Text(row, targetColumn));
@@ -157,8 +159,8 @@ internal static class EstimateCommand
 {
     public static Command Create(CliContext context)
     {
-        var reference = PerformanceCommand.Required("--reference", "The reference: a CSV file with the target and the score (and prediction) of each row.", "file");
-        var current = PerformanceCommand.Required("--current", "The current data: a CSV file with the score (and prediction); a target column there is used only to print the realized values.", "file");
+        var reference = PerformanceCommand.Required("--reference", "The reference: a CSV, Parquet or JSON lines file with the target and the score (and prediction) of each row.", "file");
+        var current = PerformanceCommand.Required("--current", "The current data: a CSV, Parquet or JSON lines file with the score (and prediction); a target column there is used only to print the realized values.", "file");
         var target = PerformanceCommand.Required("--target", "The column of actual labels in the reference.", "column");
         var score = PerformanceCommand.Required("--score", "The column of the predicted probability of the positive label.", "column");
         var prediction = new Option<string?>("--prediction") { Description = "The column of predicted labels. Default: score ≥ --threshold.", HelpName = "column" };
@@ -166,18 +168,19 @@ internal static class EstimateCommand
         var chunkSize = new Option<int>("--chunk-size") { Description = "Rows per chunk, in the reference (for the band) and the current file. Default 1000.", HelpName = "rows", DefaultValueFactory = _ => 1000 };
         var threshold = new Option<double>("--threshold") { Description = "The score from which a prediction is positive, without --prediction. Default 0.5.", HelpName = "score", DefaultValueFactory = _ => 0.5 };
         var format = PerformanceCommand.FormatOption();
+        var input = new InputOptions();
         var command = new Command("estimate", "Estimate a classifier's performance without labels (CBPE): accuracy, precision, recall, F1, ROC AUC per chunk, with a band.")
         {
-            reference, current, target, score, prediction, positive, chunkSize, threshold, format,
+            reference, current, target, score, prediction, positive, chunkSize, threshold, format, input.Format, input.Delimiter,
         };
         command.SetAction((parse, _) => Cli.GuardAsync(context, () => RunAsync(context, parse.GetRequiredValue(reference), parse.GetRequiredValue(current),
             parse.GetRequiredValue(target), parse.GetRequiredValue(score), parse.GetValue(prediction), parse.GetValue(positive), parse.GetValue(chunkSize),
-            parse.GetValue(threshold), parse.GetValue(format))));
+            parse.GetValue(threshold), parse.GetValue(format), InputOptions.Parse(parse.GetValue(input.Format), parse.GetValue(input.Delimiter)))));
         return command;
     }
 
     private static async Task<int> RunAsync(CliContext context, string referencePath, string currentPath, string target, string score, string? prediction,
-        string? positive, int chunkSize, double threshold, string? format)
+        string? positive, int chunkSize, double threshold, string? format, ReadOptions read)
     {
         bool json = PerformanceOutput.IsJson(format);
         if (chunkSize < 2)
@@ -185,8 +188,8 @@ internal static class EstimateCommand
             throw new CliInputException($"--chunk-size: {chunkSize} is too small; use at least 2 rows.");
         }
 
-        RowTable reference = RowTable.Load(referencePath, "--reference");
-        RowTable current = RowTable.Load(currentPath, "--current");
+        RowTable reference = RowTable.Load(referencePath, "--reference", read);
+        RowTable current = RowTable.Load(currentPath, "--current", read);
         int referenceTarget = reference.Column(target, "--target");
         string[] labels = [.. Enumerable.Range(0, reference.RowCount).Select(r => reference.Text(r, referenceTarget)).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
         if (labels.Length > 2 || (labels.Length < 2 && positive is null))
@@ -292,7 +295,7 @@ internal static class EstimateCommand
             scores[row] = table.Number(row, scoreColumn);
             if (!double.IsNaN(scores[row]) && (scores[row] < 0 || scores[row] > 1))
             {
-                throw new CliInputException($"{table.Path}:{table.Lines[row]}: column '{score}' holds {scores[row].ToString(CultureInfo.InvariantCulture)}, which is not a probability in [0, 1].");
+                throw new CliInputException($"{table.Where(row)}: column '{score}' holds {scores[row].ToString(CultureInfo.InvariantCulture)}, which is not a probability in [0, 1].");
             }
 
             if (predicted is not null)
@@ -321,19 +324,21 @@ internal static class ChangesCommand
 {
     public static Command Create(CliContext context)
     {
-        var data = PerformanceCommand.Required("--data", "The stream: a CSV file, one value per row in arrival order (an error, a loss).", "file");
+        var data = PerformanceCommand.Required("--data", "The stream: a CSV, Parquet or JSON lines file, one value per row in arrival order (an error, a loss).", "file");
         var column = PerformanceCommand.Required("--column", "The column to watch.", "column");
         var detector = new Option<string>("--detector") { Description = "adwin (default), page-hinkley or ddm (0/1 errors).", HelpName = "detector", DefaultValueFactory = _ => "adwin" };
         var format = PerformanceCommand.FormatOption();
+        var input = new InputOptions();
         var command = new Command("changes", "Detect changes in a stream (ADWIN, Page-Hinkley, DDM). Exits 1 when a change was detected, 0 when none.")
         {
-            data, column, detector, format,
+            data, column, detector, format, input.Format, input.Delimiter,
         };
-        command.SetAction((parse, _) => Cli.GuardAsync(context, () => RunAsync(context, parse.GetRequiredValue(data), parse.GetRequiredValue(column), parse.GetRequiredValue(detector), parse.GetValue(format))));
+        command.SetAction((parse, _) => Cli.GuardAsync(context, () => RunAsync(context, parse.GetRequiredValue(data), parse.GetRequiredValue(column), parse.GetRequiredValue(detector), parse.GetValue(format),
+            InputOptions.Parse(parse.GetValue(input.Format), parse.GetValue(input.Delimiter)))));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string path, string columnName, string detectorName, string? format)
+    private static async Task<int> RunAsync(CliContext context, string path, string columnName, string detectorName, string? format, ReadOptions read)
     {
         bool json = PerformanceOutput.IsJson(format);
         IChangeDetector detector;
@@ -346,7 +351,7 @@ internal static class ChangesCommand
             throw new CliInputException($"--detector: {ex.Message.Split(" (Parameter")[0]}");
         }
 
-        RowTable table = RowTable.Load(path, "--data");
+        RowTable table = RowTable.Load(path, "--data", read);
         int column = table.Column(columnName, "--column");
         var detections = new List<int>();
         var warnings = new List<int>();

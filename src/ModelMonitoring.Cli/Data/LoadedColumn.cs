@@ -318,6 +318,39 @@ internal sealed class LoadedColumn
         return rows;
     }
 
+    /// <summary>
+    /// The labels row by row, null where a value was missing (for the commands that pair columns row by row); null
+    /// when the column is not categorical.
+    /// </summary>
+    public string?[]? LabelsByRow()
+    {
+        if (labels is null)
+        {
+            return null;
+        }
+
+        string[] present = labels.ToExactArray();
+        var rows = new string?[present.Length + Missing];
+        int next = 0;
+        int row = 0;
+        foreach (int missingRow in missingRows?.ToExactArray() ?? [])
+        {
+            while (row < missingRow)
+            {
+                rows[row++] = present[next++];
+            }
+
+            rows[row++] = null;
+        }
+
+        while (row < rows.Length)
+        {
+            rows[row++] = present[next++];
+        }
+
+        return rows;
+    }
+
     // Every row adds one value or one missing value, so a missing value's row is the count of values before it.
     private void NoteMissing(int count)
     {

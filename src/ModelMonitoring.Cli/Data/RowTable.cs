@@ -4,17 +4,21 @@ using System.Text;
 namespace ModelMonitoring.Cli.Data;
 
 /// <summary>
-/// A CSV file read as rows of text cells, aligned (a missing cell stays in its row as null), for the commands that
-/// pair columns row by row: <c>performance</c>, <c>estimate</c>, <c>changes</c>. RFC 4180 quoting; the delimiter is
-/// detected as for <c>drift</c>. Errors name the file, the line and the column.
+/// A data file read as rows of text cells, aligned (a missing cell stays in its row as null), for the commands that
+/// pair columns row by row: <c>performance</c>, <c>estimate</c>, <c>changes</c>. CSV with RFC 4180 quoting, the
+/// delimiter detected (or given) as for <c>drift</c>; Parquet and JSON lines through the readers <c>drift</c> uses
+/// (<see cref="Dataset"/>), numbers written back as their shortest round-trip text. The format comes from the extension
+/// unless <c>--input-format</c> says otherwise. Errors name the file, the line (CSV) or row, and the column.
 /// </summary>
 internal sealed class RowTable
 {
     private readonly Dictionary<string, int> _columns;
     private readonly List<string?[]> _rows;
+    private readonly bool _csv;
 
-    private RowTable(string path, string[] header, List<string?[]> rows, List<long> lines)
+    private RowTable(string path, string[] header, List<string?[]> rows, List<long> lines, bool csv = true)
     {
+        _csv = csv;
         Path = path;
         Header = header;
         _rows = rows;
@@ -35,14 +39,53 @@ internal sealed class RowTable
     /// <summary>The 1-based file line of each row, for messages.</summary>
     public List<long> Lines { get; }
 
-    /// <summary>Reads a CSV file.</summary>
+    /// <summary>Reads a data file in the format <paramref name="read"/> gives, else the one of its extension.</summary>
     /// <exception cref="CliInputException">Missing, empty, header-only or malformed; the message names the file and line.</exception>
-    public static RowTable Load(string path, string option)
+    public static RowTable Load(string path, string option, ReadOptions? read = null)
     {
         _ = option;
+        read ??= ReadOptions.Default;
+        return read.FormatOf(path) == DataFormat.Csv ? LoadCsv(path, read.Delimiter) : LoadColumns(path, read);
+    }
+
+    /// <summary>Where a row is, for messages: <c>path:line</c> for CSV, <c>path, row N</c> (1-based) otherwise.</summary>
+    public string Where(int row) => _csv ? $"{Path}:{Lines[row]}" : $"{Path}, row {Lines[row]}";
+
+    /// <summary>A Parquet or JSON lines file, read into columns by <see cref="Dataset"/>, turned into rows of text.</summary>
+    private static RowTable LoadColumns(string path, ReadOptions read)
+    {
+        Dataset dataset = Dataset.Load(path, options: read);
+        if (dataset.RowCount == 0)
+        {
+            throw new CliInputException($"{path}: the file has no data rows.");
+        }
+
+        string[] header = [.. dataset.ColumnNames];
+        var rows = new List<string?[]>(dataset.RowCount);
+        for (int r = 0; r < dataset.RowCount; r++)
+        {
+            rows.Add(new string?[header.Length]);
+        }
+
+        for (int c = 0; c < header.Length; c++)
+        {
+            LoadedColumn column = dataset.Columns[c];
+            string?[] cells = column.LabelsByRow()
+                ?? [.. (column.NumbersByRow() ?? []).Select(v => double.IsNaN(v) ? null : v.ToString("R", CultureInfo.InvariantCulture))];
+            for (int r = 0; r < cells.Length && r < rows.Count; r++)
+            {
+                rows[r][c] = cells[r];
+            }
+        }
+
+        return new RowTable(path, header, rows, [.. Enumerable.Range(1, rows.Count).Select(r => (long)r)], csv: false);
+    }
+
+    private static RowTable LoadCsv(string path, char? delimiterOption)
+    {
         InputFile.EnsureReadable(path);
         using var stream = File.OpenRead(path);
-        char delimiter = CsvTableReader.Detect(stream);
+        char delimiter = delimiterOption ?? CsvTableReader.Detect(stream);
         stream.Position = 0;
         using var reader = new StreamReader(stream, Encoding.UTF8);
         string text = reader.ReadToEnd();
@@ -168,7 +211,7 @@ internal sealed class RowTable
 
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
             ? value
-            : throw new CliInputException($"{Path}:{Lines[row]}: column '{Header[column]}' holds '{text}', which is not a number.");
+            : throw new CliInputException($"{Where(row)}: column '{Header[column]}' holds '{text}', which is not a number.");
     }
 
     /// <summary>Whether every non-empty cell of the column is a number.</summary>

@@ -2,7 +2,9 @@ namespace ModelMonitoring;
 
 /// <summary>
 /// Marks the property of a prediction that holds the probability of the positive label (a number in [0, 1]), for
-/// ROC AUC and log loss once outcomes arrive, and for the performance estimated before they do (CBPE).
+/// ROC AUC and log loss once outcomes arrive, and for the performance estimated before they do (CBPE). A multiclass
+/// prediction carries one per class, each with its <see cref="PositiveLabel"/>: the probabilities give the one-vs-rest
+/// ROC AUC and the multiclass log loss.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field, Inherited = true, AllowMultiple = false)]
 public sealed class PredictionScoreAttribute : Attribute

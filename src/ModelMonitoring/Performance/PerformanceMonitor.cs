@@ -134,6 +134,8 @@ internal sealed class ModelPerformance
     private readonly ScoredRows _reference = new();
     private readonly List<string> _referenceActual = [];
     private int _referenceSize;
+    private readonly int _segmentReferenceSize;
+    private readonly Dictionary<string, SegmentCalibration> _segmentCalibrations = new(StringComparer.Ordinal); // under _lock
     private CbpeEstimator? _estimator;
     private string? _referencePositive;
     private long _joined;
@@ -141,19 +143,34 @@ internal sealed class ModelPerformance
     private long _evicted;
     private long _unknown;
 
-    private ModelPerformance(ModelMonitor model, ModelMonitoringRuntime runtime, int prediction, int score)
+    private ModelPerformance(ModelMonitor model, ModelMonitoringRuntime runtime, int prediction, List<int> scores)
     {
         Model = model;
         _runtime = runtime;
         PredictionFeature = prediction;
-        ScoreFeature = score;
         FeatureDescriptor descriptor = model.Features[prediction];
         IsClassification = descriptor.Kind == FeatureKind.Categorical || descriptor.Storage == FeatureStorage.Label;
-        PositiveLabel = score >= 0 ? model.Features[score].PositiveLabel : null;
+
+        // One [PredictionScore] per class, each naming its label, is a multiclass probability vector; else the first
+        // score is the probability of the positive label of a binary task.
+        string?[] labels = [.. scores.Select(s => model.Features[s].PositiveLabel)];
+        if (IsClassification && scores.Count > 1 && labels.All(l => l is not null) && labels.Distinct(StringComparer.Ordinal).Count() == labels.Length)
+        {
+            ClassScoreFeatures = [.. scores];
+            Classes = labels!;
+            ScoreFeature = -1;
+        }
+        else
+        {
+            ScoreFeature = scores.Count > 0 ? scores[0] : -1;
+        }
+
+        PositiveLabel = ScoreFeature >= 0 ? model.Features[ScoreFeature].PositiveLabel : null;
         ModelMonitoringOptions options = runtime.OptionsSnapshot;
         _pending = new PendingMap<Pending>(options.MaxPendingOutcomes);
         _early = new PendingMap<Outcome>(options.MaxPendingOutcomes);
         _referenceSize = options.ReferenceSize > 0 ? options.ReferenceSize : options.WindowSize;
+        _segmentReferenceSize = _referenceSize;
         _detectors = IsClassification ? [new Adwin(), new PageHinkley(), new Ddm()] : [new Adwin(), new PageHinkley()];
         _detections = new long[_detectors.Length];
     }
@@ -163,6 +180,12 @@ internal sealed class ModelPerformance
     public int PredictionFeature { get; }
 
     public int ScoreFeature { get; }
+
+    /// <summary>The <c>[PredictionScore]</c> features of a multiclass model, one per class of <see cref="Classes"/>; null otherwise.</summary>
+    public int[]? ClassScoreFeatures { get; }
+
+    /// <summary>The classes whose probabilities <see cref="ClassScoreFeatures"/> hold, in the same order; null otherwise.</summary>
+    public string[]? Classes { get; }
 
     public bool IsClassification { get; }
 
@@ -208,7 +231,8 @@ internal sealed class ModelPerformance
     public static ModelPerformance? Create(ModelMonitor model, ModelMonitoringRuntime runtime)
     {
         IReadOnlyList<FeatureDescriptor> features = model.Features;
-        int prediction = -1, score = -1;
+        int prediction = -1;
+        var scores = new List<int>();
         for (int i = 0; i < features.Count; i++)
         {
             FeatureDescriptor feature = features[i];
@@ -219,7 +243,7 @@ internal sealed class ModelPerformance
 
             if (feature.IsPredictionScore)
             {
-                score = score < 0 ? i : score;
+                scores.Add(i);
             }
             else if (prediction < 0)
             {
@@ -227,7 +251,7 @@ internal sealed class ModelPerformance
             }
         }
 
-        return prediction < 0 ? null : new ModelPerformance(model, runtime, prediction, score);
+        return prediction < 0 ? null : new ModelPerformance(model, runtime, prediction, scores);
     }
 
     /// <summary>A successful row, on the folder thread: its scores for CBPE, and its key kept for the join.</summary>
@@ -262,7 +286,7 @@ internal sealed class ModelPerformance
             return;
         }
 
-        var pending = new Pending(segment, label, number, score);
+        var pending = new Pending(segment, label, number, score, ClassScoreFeatures is null ? null : ReadProbabilities(in row));
         lock (_lock)
         {
             Expire(row.Timestamp);
@@ -324,7 +348,7 @@ internal sealed class ModelPerformance
             Expire(window.End);
             if (_accumulators.TryGetValue(window.Segment, out Accumulator? accumulator) && accumulator.Rows > 0)
             {
-                report = new ModelPerformanceReport(Model.Name, window.Segment, window.End, Task, accumulator.Rows, accumulator.ToMetrics(IsClassification, PositiveLabel));
+                report = new ModelPerformanceReport(Model.Name, window.Segment, window.End, Task, accumulator.Rows, accumulator.ToMetrics(IsClassification, PositiveLabel, Classes));
                 accumulator.Clear();
             }
         }
@@ -337,10 +361,26 @@ internal sealed class ModelPerformance
 
         if (_scored.TryGetValue(window.Segment, out ScoredRows? scored) && scored.Count > 0)
         {
-            if (Volatile.Read(ref _estimator) is { } estimator && _referencePositive is { } positive)
+            // A segment is estimated with its own calibration once its first outcomes fitted one, else with the model's.
+            (CbpeEstimator Estimator, string Positive)? own = null;
+            if (window.Segment.Length > 0)
             {
-                CbpeEstimate estimate = estimator.Estimate(scored.Scores, [.. scored.Labels.Select(l => string.Equals(l, positive, StringComparison.Ordinal))]);
-                _latestEstimates[window.Segment] = new ModelPerformanceEstimate(Model.Name, window.Segment, window.End, estimate.Rows, estimate.Metrics);
+                lock (_lock)
+                {
+                    if (_segmentCalibrations.TryGetValue(window.Segment, out SegmentCalibration? calibration) && calibration.Estimator is { } fitted)
+                    {
+                        own = (fitted, calibration.Positive!);
+                    }
+                }
+            }
+
+            if ((own ?? (Volatile.Read(ref _estimator) is { } estimator && _referencePositive is { } positive ? (estimator, positive) : null)) is { } chosen)
+            {
+                CbpeEstimate estimate = chosen.Estimator.Estimate(scored.Scores, [.. scored.Labels.Select(l => string.Equals(l, chosen.Positive, StringComparison.Ordinal))]);
+                _latestEstimates[window.Segment] = new ModelPerformanceEstimate(Model.Name, window.Segment, window.End, estimate.Rows, estimate.Metrics)
+                {
+                    Reference = own is null ? "model" : "segment",
+                };
             }
 
             scored.Clear();
@@ -377,6 +417,53 @@ internal sealed class ModelPerformance
                 FitEstimator();
             }
         }
+
+        if (IsClassification && pending.Segment.Length > 0 && !double.IsNaN(pending.Score))
+        {
+            AddSegmentReference(pending, outcome);
+        }
+    }
+
+    /// <summary>Keeps a segment's first scored outcomes, and fits the segment's own CBPE calibration once there are enough.</summary>
+    private void AddSegmentReference(Pending pending, Outcome outcome)
+    {
+        if (!_segmentCalibrations.TryGetValue(pending.Segment, out SegmentCalibration? calibration))
+        {
+            calibration = new SegmentCalibration();
+            _segmentCalibrations[pending.Segment] = calibration;
+        }
+
+        if (calibration.Done)
+        {
+            return;
+        }
+
+        calibration.Reference.Add(pending.Score, pending.Label!);
+        calibration.Actual.Add(outcome.Label!);
+        if (calibration.Reference.Count < _segmentReferenceSize)
+        {
+            return;
+        }
+
+        var labels = new SortedSet<string>(calibration.Reference.Labels.Concat(calibration.Actual), StringComparer.Ordinal);
+        string? positive = PositiveLabel ?? _referencePositive ?? (labels.Count == 2 ? labels.Max : null);
+        if (positive is not null && labels.Count <= 2)
+        {
+            try
+            {
+                calibration.Estimator = CbpeEstimator.Fit(calibration.Reference.Scores, [.. calibration.Actual.Select(a => a == positive)],
+                    [.. calibration.Reference.Labels.Select(l => l == positive)], chunkSize: Math.Max(2, calibration.Reference.Count / 5));
+                calibration.Positive = positive;
+            }
+            catch (ArgumentException)
+            {
+                // Not calibratable (no score in range): the segment keeps the model's calibration.
+            }
+        }
+
+        calibration.Done = true;
+        calibration.Reference.Clear();
+        calibration.Actual.Clear();
     }
 
     private void FitEstimator()
@@ -429,6 +516,24 @@ internal sealed class ModelPerformance
         DateTimeOffset oldest = now - _runtime.OptionsSnapshot.OutcomeTimeToLive;
         _expired += _pending.Expire(oldest);
         _unknown += _early.Expire(oldest);
+    }
+
+    /// <summary>The row's probability of each class (clamped to [0, 1]), or null when one is missing.</summary>
+    private double[]? ReadProbabilities(in PredictionRow row)
+    {
+        int[] features = ClassScoreFeatures!;
+        var probabilities = new double[features.Length];
+        for (int c = 0; c < features.Length; c++)
+        {
+            if (!row.TryGetNumber(features[c], out double p) || double.IsNaN(p))
+            {
+                return null;
+            }
+
+            probabilities[c] = Math.Clamp(p, 0, 1);
+        }
+
+        return probabilities;
     }
 
     private bool ReadLabel(in PredictionRow row, out string? label)
@@ -493,7 +598,7 @@ internal sealed class ModelPerformance
         return copy;
     }
 
-    private readonly record struct Pending(string Segment, string? Label, double Number, double Score);
+    private readonly record struct Pending(string Segment, string? Label, double Number, double Score, double[]? Probabilities);
 
     private readonly record struct Outcome(string? Label, double Number);
 
@@ -504,6 +609,8 @@ internal sealed class ModelPerformance
         private readonly RegressionAccumulator _regression = new();
         private readonly List<string> _scoredActual = [];
         private readonly List<double> _scores = [];
+        private readonly List<string> _probabilitiesActual = [];
+        private readonly List<IReadOnlyList<double>> _probabilities = [];
 
         public long Rows => _confusion.Rows + _regression.Rows;
 
@@ -517,6 +624,12 @@ internal sealed class ModelPerformance
                     _scores.Add(Math.Clamp(pending.Score, 0, 1));
                     _scoredActual.Add(outcome.Label);
                 }
+
+                if (pending.Probabilities is { } probabilities && _probabilities.Count < MaxScoredRowsPerWindow)
+                {
+                    _probabilities.Add(probabilities);
+                    _probabilitiesActual.Add(outcome.Label);
+                }
             }
             else
             {
@@ -524,7 +637,7 @@ internal sealed class ModelPerformance
             }
         }
 
-        public Dictionary<string, double> ToMetrics(bool classification, string? positiveLabel)
+        public Dictionary<string, double> ToMetrics(bool classification, string? positiveLabel, string[]? classes)
         {
             IReadOnlyList<KeyValuePair<string, double>> values;
             if (!classification)
@@ -539,6 +652,14 @@ internal sealed class ModelPerformance
                     bool[] positives = [.. _scoredActual.Select(a => string.Equals(a, positive, StringComparison.Ordinal))];
                     metrics = metrics with { RocAuc = BinaryScores.RocAuc(positives, _scores), LogLoss = BinaryScores.LogLoss(positives, _scores) };
                 }
+                else if (classes is not null && _probabilities.Count > 0)
+                {
+                    metrics = metrics with
+                    {
+                        RocAuc = MulticlassScores.RocAucOneVsRest(_probabilitiesActual, classes, _probabilities),
+                        LogLoss = MulticlassScores.LogLoss(_probabilitiesActual, classes, _probabilities),
+                    };
+                }
 
                 values = metrics.ToNamedValues();
             }
@@ -552,7 +673,23 @@ internal sealed class ModelPerformance
             _regression.Clear();
             _scoredActual.Clear();
             _scores.Clear();
+            _probabilitiesActual.Clear();
+            _probabilities.Clear();
         }
+    }
+
+    /// <summary>A segment's own CBPE reference (its first scored outcomes) and, once fitted, its calibration. Under the state's lock.</summary>
+    private sealed class SegmentCalibration
+    {
+        public ScoredRows Reference { get; } = new();
+
+        public List<string> Actual { get; } = [];
+
+        public CbpeEstimator? Estimator { get; set; }
+
+        public string? Positive { get; set; }
+
+        public bool Done { get; set; }
     }
 
     /// <summary>Scores and predicted labels of one window, for CBPE.</summary>

@@ -14,7 +14,8 @@ namespace ModelMonitoring;
 /// <param name="Metrics">
 /// The metrics by name: for classification <c>accuracy</c>, <c>precision_macro</c>, <c>recall_macro</c>, <c>f1_macro</c>,
 /// the <c>_weighted</c> three, and for a binary model <c>precision</c>, <c>recall</c>, <c>f1</c>, plus <c>roc_auc</c> and
-/// <c>log_loss</c> with a <c>[PredictionScore]</c>; for regression <c>mae</c>, <c>rmse</c>, <c>mape</c>, <c>r2</c>.
+/// <c>log_loss</c> with a <c>[PredictionScore]</c> (for a multiclass model, one per class: one-vs-rest macro ROC AUC
+/// and multiclass log loss); for regression <c>mae</c>, <c>rmse</c>, <c>mape</c>, <c>r2</c>.
 /// </param>
 public sealed record ModelPerformanceReport(string Model, string Segment, DateTimeOffset End, string Task, long Outcomes, IReadOnlyDictionary<string, double> Metrics)
 {
@@ -27,7 +28,8 @@ public sealed record ModelPerformanceReport(string Model, string Segment, DateTi
 
 /// <summary>
 /// A model's performance estimated without ground truth (CBPE) over one window, from the scores of all its
-/// predictions, calibrated on the first outcomes joined (the reference).
+/// predictions, calibrated on the first outcomes joined (the reference): the model's, or for a segment its own once
+/// it has enough (<see cref="Reference"/>).
 /// </summary>
 /// <param name="Model">The model's name.</param>
 /// <param name="Segment">The segment; empty for the model as a whole.</param>
@@ -36,6 +38,12 @@ public sealed record ModelPerformanceReport(string Model, string Segment, DateTi
 /// <param name="Metrics">Accuracy, precision, recall, F1 and ROC AUC, each with its band.</param>
 public sealed record ModelPerformanceEstimate(string Model, string Segment, DateTimeOffset End, long Rows, IReadOnlyList<EstimatedMetric> Metrics)
 {
+    /// <summary>
+    /// The outcomes the scores were calibrated on: <c>model</c>, the model's first outcomes, or <c>segment</c>, the
+    /// segment's own first outcomes (as many as the model's reference), used for a segment once it has them.
+    /// </summary>
+    public string Reference { get; init; } = "model";
+
     /// <summary>The named estimate.</summary>
     /// <exception cref="KeyNotFoundException">No such metric; the message lists them.</exception>
     public EstimatedMetric this[string metric] =>

@@ -20,7 +20,8 @@ namespace ModelMonitoring;
 /// first window), and nothing but missing values is counted before one exists. The isolation forest and robust z-scores
 /// come from the baseline's outlier profile (<see cref="BaselineProfile.Outliers"/>); without one, they are fitted on the
 /// model's first window, from a sample of at most <see cref="MaxFitRows"/> rows. Segments are scored with the model's
-/// forest, and checked against their own reference.
+/// forest (or, with <see cref="ModelMonitoringOptions.SegmentOutlierForests"/>, with their own, fitted on their first
+/// window), and checked against their own reference.
 /// </para>
 /// <para>
 /// <b>Memory</b> is bounded: per model, one counter per feature per key (segments bounded by
@@ -80,16 +81,25 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
 
         state.EnsureFeatures();
         KeyQuality modelKey = state.ModelKey;
-        modelKey.BindIfNeeded(state, model.Windows.Model.Reference);
+        double rangeTolerance = _runtime.OptionsSnapshot.RangeTolerance;
+        modelKey.BindIfNeeded(state, model.Windows.Model.Reference, rangeTolerance);
         KeyQuality? segmentKey = null;
         if (row.Segment is { } segment)
         {
             segmentKey = state.ForSegment(segment, _runtime.OptionsSnapshot);
-            segmentKey.BindIfNeeded(state, ReferenceOf(model, segmentKey.Segment));
+            if (_runtime.OptionsSnapshot is { OutlierDetection: true, SegmentOutlierForests: true })
+            {
+                segmentKey.Own ??= new ModelQuality(model); // before the bind, so that a segment baseline's forest is adopted
+                segmentKey.Own.EnsureFeatures();
+            }
+
+            segmentKey.BindIfNeeded(state, ReferenceOf(model, segmentKey.Segment), rangeTolerance);
         }
 
-        // Outliers: one score per row, counted in the model's window and in the segment's.
+        // Outliers: one score per row, counted in the model's window and in the segment's (or, with
+        // SegmentOutlierForests, a second score by the segment's own forest, counted in the segment's).
         bool outlierDetection = _runtime.OptionsSnapshot.OutlierDetection;
+        bool segmentForests = outlierDetection && _runtime.OptionsSnapshot.SegmentOutlierForests && segmentKey is not null;
         if (!outlierDetection)
         {
             // Off: no score, no fitting sample.
@@ -106,11 +116,15 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
             double score = forest.Score(buffer);
             bool outlier = forest.IsOutlier(score);
             modelKey.CountScore(outlier);
-            segmentKey?.CountScore(outlier);
+            if (!segmentForests)
+            {
+                segmentKey?.CountScore(outlier);
+            }
+
             if (outlier)
             {
                 Total(model.Name, string.Empty).Add();
-                if (segmentKey is not null)
+                if (segmentKey is not null && !segmentForests)
                 {
                     Total(model.Name, segmentKey.Segment).Add();
                 }
@@ -126,6 +140,11 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
             state.AddToFitSample(in row);
         }
 
+        if (segmentForests)
+        {
+            ScoreWithSegmentForest(model, segmentKey!, in row);
+        }
+
         modelKey.CountRow(in row);
         segmentKey?.CountRow(in row);
         if (modelKey.PendingClose is { } modelClosed)
@@ -136,6 +155,37 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
         if (segmentKey?.PendingClose is { } segmentClosed)
         {
             Publish(model, state, segmentKey, segmentClosed);
+        }
+    }
+
+    /// <summary>Scores a row with its segment's own forest, or keeps it to fit that forest on the segment's first window.</summary>
+    private void ScoreWithSegmentForest(ModelMonitor model, KeyQuality segmentKey, in PredictionRow row)
+    {
+        ModelQuality own = segmentKey.Own ??= new ModelQuality(model);
+        own.EnsureFeatures();
+        if (own.Forest is not { } forest)
+        {
+            own.AddToFitSample(in row);
+            return;
+        }
+
+        double[] buffer = own.RowBuffer;
+        int[] map = own.ForestFeatures;
+        for (int i = 0; i < map.Length; i++)
+        {
+            buffer[i] = map[i] >= 0 && row.TryGetNumber(map[i], out double value) ? value : double.NaN;
+        }
+
+        double score = forest.Score(buffer);
+        bool outlier = forest.IsOutlier(score);
+        segmentKey.CountScore(outlier);
+        if (outlier)
+        {
+            Total(model.Name, segmentKey.Segment).Add();
+            if (segmentKey.WindowOutliers <= OutlierLogFirst || segmentKey.WindowOutliers % OutlierLogEvery == 0)
+            {
+                LogOutlier(model, own, segmentKey.Segment, score, forest.Threshold);
+            }
         }
     }
 
@@ -217,7 +267,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
     private void Publish(ModelMonitor model, ModelQuality state, KeyQuality key, FeatureWindowSnapshot window)
     {
         key.PendingClose = null;
-        WindowQuality quality = key.ToResult(model.Name, window, state.Forest);
+        WindowQuality quality = key.ToResult(model.Name, window, key.Own is { } own && _runtime.OptionsSnapshot.SegmentOutlierForests ? own.Forest : state.Forest);
         if (key.Segment.Length == 0)
         {
             model.PublishQuality(quality);
@@ -232,10 +282,16 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
         else
         {
             model.PublishSegmentQuality(key.Segment, quality);
+
+            // The segment's first window fits its own forest (SegmentOutlierForests).
+            if (key.Own is { Forest: null } unfitted && _runtime.OptionsSnapshot.OutlierDetection && _runtime.OptionsSnapshot.SegmentOutlierForests)
+            {
+                unfitted.FitFromSample(model);
+            }
         }
 
         BaselineProfile? reference = key.Segment.Length == 0 ? model.Windows.Model.Reference : ReferenceOf(model, key.Segment);
-        key.Bind(state, reference);
+        key.Bind(state, reference, _runtime.OptionsSnapshot.RangeTolerance);
     }
 
     private OutlierTotal Total(string model, string segment) => _totals.GetOrAdd((model, segment), static _ => new OutlierTotal());
@@ -504,23 +560,32 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
 
         public FeatureWindowSnapshot? PendingClose { get; set; }
 
+        /// <summary>A segment's own outlier state (forest, robust z-scores, fitting sample), with <see cref="ModelMonitoringOptions.SegmentOutlierForests"/>.</summary>
+        public ModelQuality? Own { get; set; }
+
         public void Invalidate() => _bound = false;
 
-        public void BindIfNeeded(ModelQuality state, BaselineProfile? reference)
+        public void BindIfNeeded(ModelQuality state, BaselineProfile? reference, double rangeTolerance)
         {
             if (!_bound)
             {
-                Bind(state, reference, keepCounts: Rows > 0);
+                Bind(state, reference, rangeTolerance, keepCounts: Rows > 0);
             }
         }
 
-        /// <summary>Starts the next window against <paramref name="reference"/>.</summary>
-        public void Bind(ModelQuality state, BaselineProfile? reference, bool keepCounts = false)
+        /// <summary>Starts the next window against <paramref name="reference"/>, its range widened by <paramref name="rangeTolerance"/> (<see cref="ModelMonitoringOptions.RangeTolerance"/>).</summary>
+        public void Bind(ModelQuality state, BaselineProfile? reference, double rangeTolerance, bool keepCounts = false)
         {
             if (Segment.Length == 0)
             {
                 state.AdoptBaselineOutliers(reference);
             }
+            else
+            {
+                Own?.AdoptBaselineOutliers(reference);
+            }
+
+            ModelQuality robust = Own is { Outliers: not null } own ? own : state;
 
             FeatureDescriptor[] features = state.Features;
             FeatureQualityCounter?[] previous = _counters;
@@ -532,7 +597,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
                 FeatureQualityReference? check = null;
                 if (!feature.IsSensitive && reference?.Features.FirstOrDefault(p => p.Name == feature.Name && p.Type == type) is { } profile)
                 {
-                    check = FeatureQualityReference.FromProfile(profile, 0, type == ColumnType.Numerical ? state.RobustOf(feature.Name) : null);
+                    check = FeatureQualityReference.FromProfile(profile, rangeTolerance, type == ColumnType.Numerical ? robust.RobustOf(feature.Name) : null);
                 }
 
                 FeatureQualityCounter? old = Array.Find(previous, c => c is not null && c.Name == feature.Name && c.Type == type);

@@ -3,7 +3,7 @@
 
 Run with Debian's python3 (apt-get install -y python3-sklearn python3-pandas), from this directory:
     /usr/bin/python3 generate.py
-Written: binary.csv, multiclass.csv, regression.csv, isotonic.csv, cbpe_reference.csv, cbpe_current.csv and
+Written: binary.csv, multiclass.csv, multiclass_scores.csv, regression.csv, isotonic.csv, cbpe_reference.csv, cbpe_current.csv and
 expected.json (metrics by fixture, scikit-learn's version). The C# tests compare to 1e-9.
 """
 import json
@@ -97,6 +97,23 @@ for name, x, y in (("cbpe_reference.csv", x_ref, y_ref), ("cbpe_current.csv", x_
 expected["cbpe"] = {"chunk_size": 2000, "realized_accuracy": [
     float(accuracy_score(y_cur[i:i + 2000], (model.predict_proba(x_cur[i:i + 2000])[:, 1] >= 0.5).astype(int)))
     for i in range(0, len(y_cur), 2000)]}
+
+# Multiclass with class probabilities (one column per class, rows summing to 1, rounded so that ties occur):
+# ROC AUC one-vs-rest, macro-averaged, and log loss, as the runtime computes them from one [PredictionScore] per class.
+n = 1200
+classes = ["a", "b", "c"]
+logits = rng.normal(0, 1.5, size=(n, 3))
+proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+proba = np.round(proba, 3)
+proba[:, 2] = np.round(1 - proba[:, 0] - proba[:, 1], 3)
+proba[:3] = [[1.0, 0.0, 0.0], [0.0, 0.5, 0.5], [0.2, 0.3, 0.5]]
+actual = np.array([rng.choice(classes, p=np.clip(row, 0, None) / np.clip(row, 0, None).sum()) for row in proba])
+predicted = np.array(classes)[proba.argmax(axis=1)]
+pd.DataFrame({"actual": actual, "predicted": predicted, "p_a": proba[:, 0], "p_b": proba[:, 1], "p_c": proba[:, 2]}).to_csv(
+    "multiclass_scores.csv", index=False, float_format="%.17g")
+expected["multiclass_scores"] = classification(actual, predicted)
+expected["multiclass_scores"]["roc_auc"] = float(roc_auc_score(actual, proba, multi_class="ovr", average="macro", labels=classes))
+expected["multiclass_scores"]["log_loss"] = float(log_loss(actual, proba, labels=classes))
 
 with open("expected.json", "w") as f:
     json.dump(expected, f, indent=2)
