@@ -154,17 +154,36 @@ internal sealed class LoadedColumn
             return;
         }
 
-        foreach (double value in values)
+        // Runs of finite values are copied in bulk; each NaN or infinity between them is a missing value.
+        while (!values.IsEmpty)
         {
-            if (double.IsFinite(value))
+            int nonFinite = IndexOfNonFinite(values);
+            if (nonFinite < 0)
             {
-                numbers.Add(value);
+                numbers.AddRange(values);
+                return;
             }
-            else
+
+            numbers.AddRange(values[..nonFinite]);
+            NoteMissing(1);
+            values = values[(nonFinite + 1)..];
+        }
+    }
+
+    // The index of the first NaN or ±Infinity (all exponent bits set), or -1.
+    private static int IndexOfNonFinite(ReadOnlySpan<double> values)
+    {
+        const ulong ExponentMask = 0x7FF0_0000_0000_0000;
+        ReadOnlySpan<ulong> bits = System.Runtime.InteropServices.MemoryMarshal.Cast<double, ulong>(values);
+        for (int i = 0; i < bits.Length; i++)
+        {
+            if ((bits[i] & ExponentMask) == ExponentMask)
             {
-                NoteMissing(1);
+                return i;
             }
         }
+
+        return -1;
     }
 
     /// <summary>Adds a label; in a numerical column it makes the column <see cref="NotNumeric"/>.</summary>
@@ -447,6 +466,21 @@ internal sealed class GrowingArray<T>(int capacity)
         }
 
         items[Count++] = item;
+    }
+
+    /// <summary>Appends items in one copy.</summary>
+    public void AddRange(ReadOnlySpan<T> values)
+    {
+        if (items.Length - Count < values.Length)
+        {
+            int size = Math.Max(checked(Count + values.Length), items.Length == 0 ? Math.Max(initialCapacity, 1024) : checked(items.Length * 2));
+            T[] grown = GC.AllocateUninitializedArray<T>(size);
+            Array.Copy(items, grown, Count);
+            items = grown;
+        }
+
+        values.CopyTo(items.AsSpan(Count));
+        Count += values.Length;
     }
 
     /// <summary>Appends these items to another array.</summary>

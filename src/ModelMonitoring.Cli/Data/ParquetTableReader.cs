@@ -85,26 +85,59 @@ internal sealed class ParquetTableReader : ITableReader
                 columns.Add((c, element, new LoadedColumn(name, selection.AsLabels(name) || !IsNumeric(plain), (int)total)));
             }
 
-            var buffers = new Buffers();
-            for (int g = 0; g < metadata.NumRowGroups; g++)
+            // Columns are independent: one range of them per core, each with its own reader of the file (a
+            // ParquetFileReader is not safe to share between threads).
+            int groups = metadata.NumRowGroups;
+            int workers = Math.Clamp(Math.Min(Environment.ProcessorCount, columns.Count), 1, 8);
+            var errors = new (long Order, Exception Error)?[workers];
+            long[] doneGroups = new long[workers];
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, worker =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                using RowGroupReader group = file.RowGroup(g);
-                foreach ((int index, Type element, LoadedColumn column) in columns)
+                var mine = columns.Select((c, position) => (Position: position, c.Index, c.Element, c.Column)).Where(c => c.Position % workers == worker).ToArray();
+                if (mine.Length == 0)
                 {
-                    try
-                    {
-                        using ColumnReader reader = group.Column(index);
-                        ReadColumn(reader, element, column, buffers);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        throw new CliInputException(
-                            $"{path}: row group {g + 1}, column {Dataset.Quote(column.Name)} ({element.Name}): cannot be read: {FirstLine(ex.Message)}", ex);
-                    }
+                    return;
                 }
 
-                progress?.Report((double)(g + 1) / metadata.NumRowGroups);
+                long order = -1; // row group x column position being read: which error a sequential read meets first
+                try
+                {
+                    using var own = worker == 0 ? null : new ParquetFileReader(path);
+                    ParquetFileReader source = own ?? file;
+                    var buffers = new Buffers();
+                    for (int g = 0; g < groups; g++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        using RowGroupReader group = source.RowGroup(g);
+                        foreach ((int position, int index, Type element, LoadedColumn column) in mine)
+                        {
+                            order = ((long)g * columns.Count) + position;
+                            try
+                            {
+                                using ColumnReader reader = group.Column(index);
+                                ReadColumn(reader, element, column, buffers);
+                            }
+                            catch (Exception ex) when (ex is not OperationCanceledException)
+                            {
+                                throw new CliInputException(
+                                    $"{path}: row group {g + 1}, column {Dataset.Quote(column.Name)} ({element.Name}): cannot be read: {FirstLine(ex.Message)}", ex);
+                            }
+                        }
+
+                        Interlocked.Exchange(ref doneGroups[worker], g + 1);
+                        progress?.Report((double)doneGroups.Sum() / ((long)groups * workers));
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    errors[worker] = (order, ex);
+                }
+            });
+
+            // The error a sequential read (row group by row group, column by column) would have met first.
+            if (errors.Where(e => e is not null).OrderBy(e => e!.Value.Order).FirstOrDefault() is { } failure)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure.Error).Throw();
             }
 
             if (total == 0)
