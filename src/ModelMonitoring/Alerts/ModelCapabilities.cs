@@ -40,7 +40,6 @@ internal sealed record ModelCapabilities(bool HasPrediction, bool HasKey, bool I
         {
             empty.Add("performance (realized and estimated), outcomes and concept drift (" + noOutcomes + ")");
         }
-
         else if (IsClassification)
         {
             empty.Add("realized mae and rmse (a classifier)");
