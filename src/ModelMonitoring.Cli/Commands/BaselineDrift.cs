@@ -116,7 +116,7 @@ internal static class BaselineDrift
                 {
                     FeatureProfile reference = baseline.Features[i];
                     ColumnSample sample = current[reference.Name].ToSample();
-                    result[i] = (reference, ProfileAgainst(reference, sample));
+                    result[i] = (reference, BaselineProfile.WindowProfileOf(sample, reference)); // binned on the baseline's grid, as the runtime's windows
                     profiling?.ReportItem(Interlocked.Increment(ref done), result.Length, reference.Name);
                 });
                 return result;
@@ -191,36 +191,5 @@ internal static class BaselineDrift
                     $"column {Dataset.Quote(name)} is in the current file {current.Path} but not in the baseline {baselinePath}.");
             }
         }
-    }
-
-    /// <summary>
-    /// The current column's profile for the comparison with <paramref name="reference"/>: numbers binned on the grid
-    /// derived from the reference (as the runtime's windows are, a few ns a value instead of a sketch's ~50), categories
-    /// counted with the reference's bounds. The error this adds is stated in docs/benchmarks.md ("Binned windows").
-    /// </summary>
-    internal static FeatureProfile ProfileAgainst(FeatureProfile reference, ColumnSample current)
-    {
-        FeatureProfile profile = FeatureProfile.CreateWindowProfile(reference);
-        if (current.Type == ColumnType.Numerical)
-        {
-            foreach (double value in current.Numbers)
-            {
-                profile.Add(value);
-            }
-        }
-        else
-        {
-            foreach (string value in current.Categories)
-            {
-                profile.Add(value);
-            }
-        }
-
-        for (long i = 0; i < current.MissingCount; i++)
-        {
-            profile.AddMissing();
-        }
-
-        return profile;
     }
 }

@@ -154,12 +154,46 @@ public sealed class BaselineProfile
         return profile;
     }
 
+    /// <summary>
+    /// The profile of a current column to compare with <paramref name="reference"/>, as the runtime's windows are
+    /// made (<see cref="FeatureProfile.CreateWindowProfile"/>): numbers binned on the grid derived from the reference (a
+    /// few ns a value, against a sketch's ~50; the error bound is in docs/benchmarks.md, "Binned windows"), categories
+    /// counted with the reference's bounds, missing values counted.
+    /// </summary>
+    /// <param name="column">The current values.</param>
+    /// <param name="reference">The profile they will be compared with (for example a baseline's feature). It must not change afterwards.</param>
+    /// <exception cref="ArgumentException">The column's type is not the reference's.</exception>
+    public static FeatureProfile WindowProfileOf(ColumnSample column, FeatureProfile reference)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (column.Type != reference.Type)
+        {
+            throw new ArgumentException($"Column '{column.Name}' is {column.Type} but its reference '{reference.Name}' is {reference.Type}.", nameof(column));
+        }
+
+        FeatureProfile profile = FeatureProfile.CreateWindowProfile(reference);
+        AddRange(profile, column, 0, column.Count);
+        for (int i = 0; i < column.MissingCount; i++)
+        {
+            profile.AddMissing();
+        }
+
+        return profile;
+    }
+
     /// <summary>The accuracy parameter of the chunks' sketches (rank error about 0.6%): chunks are many, and small.</summary>
     public const int ChunkSketchK = 512;
 
     private static FeatureProfile ProfileOfRange(ColumnSample column, int start, int length, int maxCategories, int sketchK)
     {
         var profile = new FeatureProfile(column.Name, column.Type, maxCategories, sketchK);
+        AddRange(profile, column, start, length);
+        return profile;
+    }
+
+    private static void AddRange(FeatureProfile profile, ColumnSample column, int start, int length)
+    {
         if (column.Type == ColumnType.Numerical)
         {
             foreach (double value in column.Numbers.AsSpan(start, length))
@@ -174,8 +208,6 @@ public sealed class BaselineProfile
                 profile.Add(value);
             }
         }
-
-        return profile;
     }
 
     /// <summary>

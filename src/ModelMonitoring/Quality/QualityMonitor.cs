@@ -106,14 +106,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
         }
         else if (state.Forest is { } forest)
         {
-            double[] buffer = state.RowBuffer;
-            int[] map = state.ForestFeatures;
-            for (int i = 0; i < map.Length; i++)
-            {
-                buffer[i] = map[i] >= 0 && row.TryGetNumber(map[i], out double value) ? value : double.NaN;
-            }
-
-            double score = forest.Score(buffer);
+            double score = state.Score(forest, in row);
             bool outlier = forest.IsOutlier(score);
             modelKey.CountScore(outlier);
             if (!segmentForests)
@@ -169,14 +162,7 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
             return;
         }
 
-        double[] buffer = own.RowBuffer;
-        int[] map = own.ForestFeatures;
-        for (int i = 0; i < map.Length; i++)
-        {
-            buffer[i] = map[i] >= 0 && row.TryGetNumber(map[i], out double value) ? value : double.NaN;
-        }
-
-        double score = forest.Score(buffer);
+        double score = own.Score(forest, in row);
         bool outlier = forest.IsOutlier(score);
         segmentKey.CountScore(outlier);
         if (outlier)
@@ -515,6 +501,19 @@ internal sealed partial class QualityMonitor : IPredictionRowConsumer, IModelSig
                 model.RecordMonitoringFailure(MonitoringStage.Consume, exception);
                 _sample = null;
             }
+        }
+
+        /// <summary>The forest's score of a row: its numbers in the forest's feature order (NaN when the row lacks one).</summary>
+        public double Score(IsolationForest forest, in PredictionRow row)
+        {
+            double[] buffer = RowBuffer;
+            int[] map = ForestFeatures;
+            for (int i = 0; i < map.Length; i++)
+            {
+                buffer[i] = map[i] >= 0 && row.TryGetNumber(map[i], out double value) ? value : double.NaN;
+            }
+
+            return forest.Score(buffer);
         }
 
         /// <summary>The robust z-score of a model feature, from the outlier profile, if it has one.</summary>

@@ -141,28 +141,10 @@ public sealed class SketchDriftEngineGoldenTests(ITestOutputHelper output)
         var profiles = new List<FeatureProfile>();
         foreach (ColumnSample column in current)
         {
-            FeatureProfile window = FeatureProfile.CreateWindowProfile(reference.Find(column.Name)!);
+            FeatureProfile window = BaselineProfile.WindowProfileOf(column, reference.Find(column.Name)!);
             Assert.Equal(column.Type == ColumnType.Numerical, window.IsBinned);
-            if (column.Type == ColumnType.Numerical)
-            {
-                foreach (double value in column.Numbers)
-                {
-                    window.Add(value);
-                }
-            }
-            else
-            {
-                foreach (string value in column.Categories)
-                {
-                    window.Add(value);
-                }
-            }
-
-            for (int i = 0; i < column.MissingCount; i++)
-            {
-                window.AddMissing();
-            }
-
+            Assert.Equal(column.Count, window.Count);
+            Assert.Equal(column.MissingCount, window.MissingCount);
             profiles.Add(window);
         }
 
