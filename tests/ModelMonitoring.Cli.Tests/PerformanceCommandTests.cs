@@ -13,13 +13,9 @@ public sealed class PerformanceCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private static string Fixture(string file) => Path.Combine(RepoPaths.RepositoryRoot, "tests", "data", "performance", file);
+    private static string Fixture(string file) => PerformanceFixtures.Fixture(file);
 
-    private static JsonElement Expected(string fixture)
-    {
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Fixture("expected.json")));
-        return document.RootElement.GetProperty(fixture).Clone();
-    }
+    private static JsonElement Expected(string fixture) => PerformanceFixtures.Expected(fixture);
 
     [Theory]
     [InlineData("binary", "--score", "score", "--positive", "churn")]

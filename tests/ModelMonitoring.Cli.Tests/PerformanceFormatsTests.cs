@@ -17,13 +17,9 @@ public sealed class PerformanceFormatsTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private static string Fixture(string file) => Path.Combine(RepoPaths.RepositoryRoot, "tests", "data", "performance", file);
+    private static string Fixture(string file) => PerformanceFixtures.Fixture(file);
 
-    private static JsonElement Expected(string fixture)
-    {
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Fixture("expected.json")));
-        return document.RootElement.GetProperty(fixture).Clone();
-    }
+    private static JsonElement Expected(string fixture) => PerformanceFixtures.Expected(fixture);
 
     /// <summary>A fixture's columns (no quoting in them): numbers where every cell is one, else text.</summary>
     private static List<(string Name, string[] Cells, bool Integer, bool Number)> Columns(string fixture)
