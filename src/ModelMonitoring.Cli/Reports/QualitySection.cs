@@ -61,13 +61,15 @@ internal sealed record QualitySection(IReadOnlyList<FeatureQuality> Columns, lon
     public static QualitySection FromBaseline(BaselineProfile baseline, Dataset current, DataQualitySettings? settings = null, bool scoreOutliers = false)
     {
         OutlierProfile? outliers = baseline.Outliers;
-        var qualities = new List<FeatureQuality>();
-        foreach (FeatureProfile feature in baseline.Features)
+        // One task per column, as for two files.
+        var qualities = new FeatureQuality[baseline.Features.Count];
+        Parallel.For(0, qualities.Length, f =>
         {
+            FeatureProfile feature = baseline.Features[f];
             int index = outliers?.IndexOf(feature.Name) ?? -1;
             RobustZScore? robust = index >= 0 ? outliers!.RobustScores[index] : null;
-            qualities.Add(DataQuality.Measure(feature, current[feature.Name].ToSample(), settings, robust: robust));
-        }
+            qualities[f] = DataQuality.Measure(feature, current[feature.Name].ToSample(), settings, robust: robust);
+        });
 
         if (outliers is null || !scoreOutliers)
         {
