@@ -211,24 +211,8 @@ internal static class EstimateCommand
             IReadOnlyList<KeyValuePair<string, double>>? realized = null;
             if (currentTarget >= 0)
             {
-                var confusion = new ConfusionCounts();
-                var positives = new List<bool>();
-                var chunkScores = new List<double>();
-                for (int i = start; i < end; i++)
-                {
-                    if (current.Text(i, currentTarget) is null || double.IsNaN(scores[i]))
-                    {
-                        continue;
-                    }
-
-                    bool predictedPositive = predicted?[i] ?? scores[i] >= threshold;
-                    confusion.Add(actual[i] ? "1" : "0", predictedPositive ? "1" : "0");
-                    positives.Add(actual[i]);
-                    chunkScores.Add(scores[i]);
-                }
-
-                ClassificationMetrics metrics = confusion.ToMetrics("1");
-                realized = [new("accuracy", metrics.Accuracy), new("precision", metrics.Precision), new("recall", metrics.Recall), new("f1", metrics.F1), new("roc_auc", BinaryScores.RocAuc(positives, chunkScores))];
+                double[] values = CbpeEstimator.RealizedMetrics(scores, actual, predicted, threshold, start, end, i => current.Text(i, currentTarget) is not null);
+                realized = [.. CbpeEstimator.MetricNames.Select((name, m) => new KeyValuePair<string, double>(name, values[m]))];
             }
 
             chunks.Add((start, end - 1, estimate, realized));

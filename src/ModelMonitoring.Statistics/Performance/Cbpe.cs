@@ -89,24 +89,7 @@ public sealed class CbpeEstimator
 
         for (int chunk = 0; chunk < chunks; chunk++)
         {
-            var confusion = new ConfusionCounts();
-            var positives = new List<bool>(chunkSize);
-            var chunkScores = new List<double>(chunkSize);
-            for (int i = chunk * chunkSize; i < (chunk + 1) * chunkSize; i++)
-            {
-                if (double.IsNaN(scores[i]))
-                {
-                    continue;
-                }
-
-                bool predictedPositive = predicted?[i] ?? scores[i] >= threshold;
-                confusion.Add(actual[i] ? "1" : "0", predictedPositive ? "1" : "0");
-                positives.Add(actual[i]);
-                chunkScores.Add(scores[i]);
-            }
-
-            ClassificationMetrics metrics = confusion.ToMetrics("1");
-            double[] values = [metrics.Accuracy, metrics.Precision, metrics.Recall, metrics.F1, BinaryScores.RocAuc(positives, chunkScores)];
+            double[] values = RealizedMetrics(scores, actual, predicted, threshold, chunk * chunkSize, (chunk + 1) * chunkSize);
             for (int m = 0; m < values.Length; m++)
             {
                 if (!double.IsNaN(values[m]))
@@ -118,6 +101,42 @@ public sealed class CbpeEstimator
 
         double[] spread = [.. realized.Select(StandardDeviation)];
         return new CbpeEstimator(calibrator, threshold, chunkSize, spread, chunks);
+    }
+
+    /// <summary>
+    /// The realized metrics of rows [<paramref name="start"/>, <paramref name="end"/>) whose labels are known, in the
+    /// order of <see cref="MetricNames"/> (NaN where a metric is undefined): what the estimate of the same rows is
+    /// compared with. Rows with a NaN score, or for which <paramref name="hasLabel"/> is false, are skipped.
+    /// </summary>
+    /// <param name="scores">The scores, probabilities of the positive label.</param>
+    /// <param name="actual">Whether each row is positive.</param>
+    /// <param name="predicted">The predicted labels (true: positive); null: score ≥ <paramref name="threshold"/>.</param>
+    /// <param name="threshold">The score from which a prediction is positive when <paramref name="predicted"/> is null.</param>
+    /// <param name="start">The first row.</param>
+    /// <param name="end">The row after the last.</param>
+    /// <param name="hasLabel">Whether a row's label is known; null: every row's is.</param>
+    public static double[] RealizedMetrics(IReadOnlyList<double> scores, IReadOnlyList<bool> actual, IReadOnlyList<bool>? predicted, double threshold, int start, int end, Func<int, bool>? hasLabel = null)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(actual);
+        var confusion = new ConfusionCounts();
+        var positives = new List<bool>(Math.Max(0, end - start));
+        var chunkScores = new List<double>(Math.Max(0, end - start));
+        for (int i = start; i < end; i++)
+        {
+            if (double.IsNaN(scores[i]) || (hasLabel is not null && !hasLabel(i)))
+            {
+                continue;
+            }
+
+            bool predictedPositive = predicted?[i] ?? scores[i] >= threshold;
+            confusion.Add(actual[i] ? "1" : "0", predictedPositive ? "1" : "0");
+            positives.Add(actual[i]);
+            chunkScores.Add(scores[i]);
+        }
+
+        ClassificationMetrics metrics = confusion.ToMetrics("1");
+        return [metrics.Accuracy, metrics.Precision, metrics.Recall, metrics.F1, BinaryScores.RocAuc(positives, chunkScores)];
     }
 
     /// <summary>Estimates the performance of a chunk of predictions whose labels are unknown.</summary>
