@@ -1,5 +1,7 @@
 using ModelMonitoring.Cli.Data;
 using ModelMonitoring.Cli.Reports;
+using ModelMonitoring.Outliers;
+using ModelMonitoring.Quality;
 using ModelMonitoring.Sketches;
 using ModelMonitoring.Statistics;
 
@@ -18,6 +20,64 @@ internal static class BaselineDrift
     {
         InputFile.EnsureReadable(plan.Reference);
         InputFile.EnsureReadable(plan.Current);
+        return plan.Outliers
+            ? await KeepingRowsAsync(plan, steps, timings, cancellationToken).ConfigureAwait(false)
+            : await ProfilingWhileReadingAsync(plan, steps, timings, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The comparison without outlier scores: the baseline first, then the current file profiled as it is read, each
+    /// column binned on the baseline's grid and counted for quality on the fly (<see cref="BaselineColumnProfiler"/>).
+    /// No value is kept, so memory does not grow with the file, and there is no profiling pass after the read.
+    /// </summary>
+    private static async Task<DriftReport> ProfilingWhileReadingAsync(DriftPlan plan, ProgressSteps steps, Timings timings, CancellationToken cancellationToken)
+    {
+        BaselineProfile baseline;
+        using (timings.Measure($"loading {Path.GetFileName(plan.Reference)}"))
+        {
+            baseline = await Task.Run(() => BaselineProfile.Load(plan.Reference), cancellationToken).ConfigureAwait(false);
+        }
+
+        CheckCategoricalOption(plan, baseline);
+        DataQualitySettings settings = plan.Quality;
+        OutlierProfile? outliers = baseline.Outliers;
+        var references = new Dictionary<string, (FeatureProfile Feature, FeatureQualityReference Quality)>(StringComparer.Ordinal);
+        foreach (FeatureProfile feature in baseline.Features)
+        {
+            int index = outliers?.IndexOf(feature.Name) ?? -1;
+            RobustZScore? robust = index >= 0 ? outliers!.RobustScores[index] : null;
+            references[feature.Name] = (feature, FeatureQualityReference.FromProfile(feature, settings.RangeTolerance, robust));
+        }
+
+        // The baseline fixes the types: its categorical columns are read as labels from the start, exactly as written.
+        var labels = baseline.Features.Where(f => f.Type == ColumnType.Categorical).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        IProgress<double>? reading = steps.Step($"Reading and profiling {Path.GetFileName(plan.Current)}");
+        Dataset current;
+        using (timings.Measure($"reading and profiling {Path.GetFileName(plan.Current)}"))
+        {
+            current = await Task.Run(
+                () => Dataset.Load(
+                    plan.Current,
+                    labels,
+                    reading,
+                    cancellationToken,
+                    plan.Read with { Parallelism = Environment.ProcessorCount },
+                    name => references.TryGetValue(name, out var reference) ? new BaselineColumnProfiler(reference.Feature, reference.Quality, settings) : null),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        CheckColumns(baseline, plan.Reference, current);
+        var pairs = baseline.Features.Select(f => (Reference: f, Current: current[f.Name].Profiler!.Profile)).ToArray();
+        return await CompareAsync(plan, steps, timings, baseline, current, pairs, () =>
+            new QualitySection([.. baseline.Features.Select(f => current[f.Name].Profiler!.Quality.ToResult())], 0, 0, double.NaN, "none"), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The comparison with outlier scores, which need the current rows: the baseline and the current file are read at
+    /// the same time, the columns kept, then profiled.
+    /// </summary>
+    private static async Task<DriftReport> KeepingRowsAsync(DriftPlan plan, ProgressSteps steps, Timings timings, CancellationToken cancellationToken)
+    {
 
         // The baseline and the current file are read at the same time. The current file's columns are typed from
         // its own values; a column the baseline holds as labels that read as numbers here is read again as labels
@@ -79,20 +139,7 @@ internal static class BaselineDrift
 
         BaselineProfile baseline = baselineTask.Result;
         Dataset current = currentTask.Result;
-        foreach (string name in plan.Categorical)
-        {
-            FeatureProfile? feature = baseline.Find(name);
-            if (feature is null)
-            {
-                throw new CliInputException($"--categorical: {Dataset.Quote(name)} is not a column of the baseline {plan.Reference}.");
-            }
-
-            if (feature.Type != ColumnType.Categorical)
-            {
-                throw new CliInputException(
-                    $"--categorical: column {Dataset.Quote(name)} is numerical in the baseline {plan.Reference}; a baseline fixes the column types (rebuild it with --categorical {name}).");
-            }
-        }
+        CheckCategoricalOption(plan, baseline);
 
         string[] relabel = baseline.Features
             .Where(f => f.Type == ColumnType.Categorical && current.HasColumn(f.Name) && !current[f.Name].IsCategorical)
@@ -124,7 +171,20 @@ internal static class BaselineDrift
             cancellationToken).ConfigureAwait(false);
 
         profileTiming.Dispose();
+        return await CompareAsync(plan, steps, timings, baseline, current, pairs, () => QualitySection.FromBaseline(baseline, current, plan.Quality, plan.Outliers), cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Compares the current profiles with the baseline's and builds the report, its quality section from <paramref name="quality"/>.</summary>
+    private static async Task<DriftReport> CompareAsync(
+        DriftPlan plan,
+        ProgressSteps steps,
+        Timings timings,
+        BaselineProfile baseline,
+        Dataset current,
+        (FeatureProfile Reference, FeatureProfile Current)[] pairs,
+        Func<QualitySection> quality,
+        CancellationToken cancellationToken)
+    {
         Dictionary<string, ColumnType> types = baseline.Features.ToDictionary(f => f.Name, f => f.Type, StringComparer.Ordinal);
         ProgressStep? computing = steps.Step("Computing drift");
         DatasetDriftResult drift;
@@ -147,7 +207,7 @@ internal static class BaselineDrift
             DatasetDriftResult.DefaultDriftShare);
         using (timings.Measure(plan.Outliers ? "data quality and outliers" : "data quality"))
         {
-            report = report with { Quality = QualitySection.FromBaseline(baseline, current, plan.Quality, plan.Outliers) };
+            report = report with { Quality = quality() };
         }
 
         if (plan.Format == "html")
@@ -159,6 +219,25 @@ internal static class BaselineDrift
         }
 
         return report;
+    }
+
+    /// <summary>Checks that every <c>--categorical</c> column is a categorical column of the baseline.</summary>
+    private static void CheckCategoricalOption(DriftPlan plan, BaselineProfile baseline)
+    {
+        foreach (string name in plan.Categorical)
+        {
+            FeatureProfile? feature = baseline.Find(name);
+            if (feature is null)
+            {
+                throw new CliInputException($"--categorical: {Dataset.Quote(name)} is not a column of the baseline {plan.Reference}.");
+            }
+
+            if (feature.Type != ColumnType.Categorical)
+            {
+                throw new CliInputException(
+                    $"--categorical: column {Dataset.Quote(name)} is numerical in the baseline {plan.Reference}; a baseline fixes the column types (rebuild it with --categorical {name}).");
+            }
+        }
     }
 
     /// <summary>Checks that the current file has exactly the baseline's columns, with the same types.</summary>
@@ -175,9 +254,10 @@ internal static class BaselineDrift
             LoadedColumn column = current[feature.Name];
             if (feature.Type == ColumnType.Numerical && column.NotNumeric)
             {
-                // Load() reloads such columns as text; FirstNonNumber survives for this message.
+                // Load() reloads such columns as text, or a profiled column stops at it; FirstNonNumber survives for this message.
+                string where = column.FirstNonNumber?.Line is long line and > 0 ? $"{current.Path} line {line}" : current.Path;
                 throw new CliInputException(
-                    $"column {Dataset.Quote(feature.Name)} is numerical in the baseline {baselinePath}, but {current.Path} line {column.FirstNonNumber?.Line} holds {Dataset.Quote(column.FirstNonNumber?.Value ?? "")}, which is not a number.");
+                    $"column {Dataset.Quote(feature.Name)} is numerical in the baseline {baselinePath}, but {where} holds {Dataset.Quote(column.FirstNonNumber?.Value ?? "")}, which is not a number.");
             }
 
             ColumnTyping.CheckHasValues(column, current);

@@ -285,7 +285,7 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
             {
                 if (selection.Reads(names[i]))
                 {
-                    loaders[i] = new LoadedColumn(names[i], selection.AsLabels(names[i]), capacity);
+                    loaders[i] = selection.NewColumn(names[i], capacity);
                     columns.Add(loaders[i]!);
                 }
             }

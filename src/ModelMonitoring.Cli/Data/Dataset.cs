@@ -79,16 +79,35 @@ internal sealed record ReadOptions(DataFormat? Format = null, char? Delimiter = 
     }
 }
 
-/// <summary>Which columns a reader reads, and which of them as labels whatever they hold.</summary>
+/// <summary>Which columns a reader reads, which of them as labels whatever they hold, and whether they are kept.</summary>
 /// <param name="Categorical">Columns read as labels.</param>
 /// <param name="Only">When set, only these columns are read (a second read, as labels); otherwise all.</param>
-internal sealed record ColumnSelection(IReadOnlySet<string> Categorical, IReadOnlySet<string>? Only = null)
+/// <param name="Profilers">
+/// When set, a column is not kept but profiled as it is read, by the profiler this gives for its name (a new one per
+/// call: each part of a file read on its own thread gets its own); a null profiler leaves the column's values out.
+/// </param>
+internal sealed record ColumnSelection(IReadOnlySet<string> Categorical, IReadOnlySet<string>? Only = null, Func<string, BaselineColumnProfiler?>? Profilers = null)
 {
     /// <summary>Whether a column is read at all.</summary>
     public bool Reads(string name) => Only is null || Only.Contains(name);
 
     /// <summary>Whether a column is read as labels.</summary>
     public bool AsLabels(string name) => Only is not null || Categorical.Contains(name);
+
+    /// <summary>Starts a column the reader fills: kept, or profiled as it is read.</summary>
+    /// <param name="name">The column's name.</param>
+    /// <param name="capacity">How many values it can hold at most, when known (0: unknown).</param>
+    /// <param name="labels">Whether the file's type of the column makes it labels, whatever the selection says.</param>
+    public LoadedColumn NewColumn(string name, int capacity, bool labels = false)
+    {
+        if (Profilers is null)
+        {
+            return new LoadedColumn(name, labels || AsLabels(name), capacity);
+        }
+
+        BaselineColumnProfiler? profiler = Profilers(name);
+        return new LoadedColumn(name, labels || AsLabels(name), 0, profiler ?? BaselineColumnProfiler.Ignoring());
+    }
 }
 
 /// <summary>What a reader found in a file: the columns in file order and the number of data rows.</summary>
@@ -152,13 +171,17 @@ internal sealed class Dataset
     /// <param name="progress">Receives the fraction of the file read so far, from 0 to 1.</param>
     /// <param name="cancellationToken">Stops the read.</param>
     /// <param name="options">The format and delimiter; default: from the extension, delimiter detected.</param>
+    /// <param name="profilers">
+    /// When set, the columns are profiled as they are read instead of kept (<see cref="ColumnSelection.Profilers"/>).
+    /// </param>
     /// <exception cref="CliInputException">The file is missing, a directory, empty, header-only or malformed.</exception>
     public static Dataset Load(
         string path,
         IReadOnlySet<string>? categorical = null,
         IProgress<double>? progress = null,
         CancellationToken cancellationToken = default,
-        ReadOptions? options = null)
+        ReadOptions? options = null,
+        Func<string, BaselineColumnProfiler?>? profilers = null)
     {
         options ??= ReadOptions.Default;
         categorical ??= new HashSet<string>(StringComparer.Ordinal);
@@ -175,7 +198,7 @@ internal sealed class Dataset
             _ => new CsvTableReader(options.Delimiter, options.Parallelism),
         };
         InputFile.EnsureReadable(path);
-        TableData data = reader.Read(path, new ColumnSelection(categorical), progress, cancellationToken);
+        TableData data = reader.Read(path, new ColumnSelection(categorical, Profilers: profilers), progress, cancellationToken);
         var dataset = new Dataset(path, format, reader, data);
         string[] flipped = dataset.Columns.Where(c => c.NeedsReread).Select(c => c.Name).ToArray();
         dataset.ReloadAsCategorical(flipped, cancellationToken);

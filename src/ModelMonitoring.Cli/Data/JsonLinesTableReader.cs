@@ -244,7 +244,7 @@ internal sealed class JsonLinesTableReader : ITableReader
                     return;
                 }
 
-                slot = new Slot(new LoadedColumn(name, selection.AsLabels(name)));
+                slot = new Slot(selection.NewColumn(name, 0));
                 slot.Column.AddMissing(Rows); // absent from the lines before
                 slots.Add(slot);
                 byName.Add(name, slot);

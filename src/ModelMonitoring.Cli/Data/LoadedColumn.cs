@@ -18,6 +18,11 @@ internal sealed class LoadedColumn
     private Dictionary<string, string>? intern;
     private Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> internLookup;
 
+    // Set when the column is profiled as it is read (against a baseline) instead of kept: values go to the profiler.
+    private BaselineColumnProfiler? profiler;
+    private int profiled;
+    private bool stopped;
+
     /// <summary>Starts a column.</summary>
     /// <param name="name">The column's name.</param>
     /// <param name="forceCategorical">Whether to read labels whatever the values are.</param>
@@ -25,10 +30,15 @@ internal sealed class LoadedColumn
     /// How many values the column can hold at most, when the reader knows it (rows, or lines of the file): the values
     /// then go straight into an array of that size, which becomes the sample without a copy when no value is missing.
     /// </param>
-    public LoadedColumn(string name, bool forceCategorical, int capacity = 0)
+    /// <param name="profiler">
+    /// When set, the values are not kept but profiled as they come (see <see cref="BaselineColumnProfiler"/>); the
+    /// column then never needs a second read, and <see cref="ToSample"/> is not available.
+    /// </param>
+    public LoadedColumn(string name, bool forceCategorical, int capacity = 0, BaselineColumnProfiler? profiler = null)
     {
         Name = name;
-        this.capacity = capacity;
+        this.profiler = profiler;
+        this.capacity = profiler is null ? capacity : 0;
         if (forceCategorical)
         {
             labels = new GrowingArray<string>(capacity);
@@ -63,11 +73,15 @@ internal sealed class LoadedColumn
     public int Missing { get; private set; }
 
     /// <summary>How many values are not missing.</summary>
-    public int Count => numbers?.Count ?? labels?.Count ?? 0;
+    public int Count => profiler is not null ? profiled : numbers?.Count ?? labels?.Count ?? 0;
+
+    /// <summary>The profiler the values went to, when the column was profiled as it was read rather than kept.</summary>
+    public BaselineColumnProfiler? Profiler => profiler;
 
     /// <summary>The column as a statistics sample.</summary>
     public ColumnSample ToSample()
     {
+        ThrowIfProfiled();
         if (labels is not null)
         {
             return ColumnSample.Categorical(Name, labels.ToExactArray(), Missing);
@@ -92,7 +106,7 @@ internal sealed class LoadedColumn
             }
             else
             {
-                labels.Add(Intern(cell));
+                KeepLabel(Intern(cell), cell, line);
             }
 
             return;
@@ -131,20 +145,32 @@ internal sealed class LoadedColumn
             return;
         }
 
-        if (double.IsFinite(value))
+        if (!double.IsFinite(value))
+        {
+            NoteMissing(1);
+        }
+        else if (profiler is null)
         {
             numbers.Add(value);
         }
-        else
+        else if (!stopped)
         {
-            NoteMissing(1);
+            if (profiler.TakesNumbers)
+            {
+                profiler.AddNumber(value);
+                profiled++;
+            }
+            else
+            {
+                Stop(value.ToString("R", CultureInfo.InvariantCulture), 0);
+            }
         }
     }
 
     /// <summary>Adds numbers in bulk; NaN and infinities are missing.</summary>
     public void AddNumbers(ReadOnlySpan<double> values)
     {
-        if (numbers is null)
+        if (numbers is null || profiler is not null)
         {
             foreach (double value in values)
             {
@@ -191,7 +217,7 @@ internal sealed class LoadedColumn
     {
         if (labels is not null)
         {
-            labels.Add(Intern(label));
+            KeepLabel(Intern(label), label, line);
         }
         else if (numbers is not null)
         {
@@ -204,7 +230,7 @@ internal sealed class LoadedColumn
     {
         if (labels is not null)
         {
-            labels.Add(Intern(label));
+            KeepLabel(Intern(label), label, line);
         }
         else if (numbers is not null)
         {
@@ -226,6 +252,11 @@ internal sealed class LoadedColumn
         if (parts.Count == 1)
         {
             return first;
+        }
+
+        if (first.profiler is not null)
+        {
+            return JoinProfiled(parts);
         }
 
         var joined = new LoadedColumn(first.Name, forceCategorical: false) { numbers = null };
@@ -270,6 +301,32 @@ internal sealed class LoadedColumn
     /// <summary>Counts missing values.</summary>
     public void AddMissing(int count = 1) => NoteMissing(count);
 
+    // Profiled parts: the later parts' profiles and counts go into the first part's, in file order.
+    private static LoadedColumn JoinProfiled(IReadOnlyList<LoadedColumn> parts)
+    {
+        LoadedColumn first = parts[0];
+        for (int p = 1; p < parts.Count; p++)
+        {
+            LoadedColumn part = parts[p];
+            if (first.stopped)
+            {
+                break; // the column is in error from the first value of the other type on: nothing after it counts
+            }
+
+            first.profiler!.Merge(part.profiler!);
+            first.profiled += part.profiled;
+            first.Missing += part.Missing;
+            if (part.stopped)
+            {
+                first.stopped = true;
+                first.NotNumeric = part.NotNumeric;
+                first.FirstNonNumber = part.FirstNonNumber;
+            }
+        }
+
+        return first;
+    }
+
     // The parts' missing rows, shifted by the rows of the parts before them (each part holds whole rows).
     private static GrowingArray<int>? JoinMissingRows(IReadOnlyList<LoadedColumn> parts)
     {
@@ -310,6 +367,7 @@ internal sealed class LoadedColumn
     /// </summary>
     public double[]? NumbersByRow()
     {
+        ThrowIfProfiled();
         if (numbers is null)
         {
             return null;
@@ -343,6 +401,7 @@ internal sealed class LoadedColumn
     /// </summary>
     public string?[]? LabelsByRow()
     {
+        ThrowIfProfiled();
         if (labels is null)
         {
             return null;
@@ -373,6 +432,17 @@ internal sealed class LoadedColumn
     // Every row adds one value or one missing value, so a missing value's row is the count of values before it.
     private void NoteMissing(int count)
     {
+        if (profiler is not null)
+        {
+            if (!stopped)
+            {
+                profiler.AddMissing(count);
+            }
+
+            Missing += count;
+            return;
+        }
+
         missingRows ??= new GrowingArray<int>(0);
         for (int i = 0; i < count; i++)
         {
@@ -384,6 +454,12 @@ internal sealed class LoadedColumn
 
     private void MarkNotNumeric(string value, long line)
     {
+        if (profiler is not null)
+        {
+            Stop(value, line);
+            return;
+        }
+
         NotNumeric = true;
         FirstNonNumber = (value, line);
         if (numbers!.Count == 0)
@@ -400,6 +476,47 @@ internal sealed class LoadedColumn
 
         NeedsReread = true;
         numbers = null;
+    }
+
+    // A label for the column: kept, or profiled (text where the baseline holds numbers stops the column).
+    private void KeepLabel(string label, ReadOnlySpan<char> text, long line)
+    {
+        if (profiler is null)
+        {
+            labels!.Add(label);
+        }
+        else if (stopped)
+        {
+            return;
+        }
+        else if (profiler.TakesLabels)
+        {
+            profiler.AddLabel(label);
+            profiled++;
+        }
+        else
+        {
+            Stop(text.ToString(), line);
+        }
+    }
+
+    // The first value of the other type in a profiled column: nothing more is counted, and the comparison reports it.
+    private void Stop(string value, long line)
+    {
+        if (!stopped)
+        {
+            stopped = true;
+            NotNumeric = true;
+            FirstNonNumber = (value, line);
+        }
+    }
+
+    private void ThrowIfProfiled()
+    {
+        if (profiler is not null)
+        {
+            throw new InvalidOperationException($"Column '{Name}' was profiled as it was read; its values were not kept.");
+        }
     }
 
     private string Intern(string label)

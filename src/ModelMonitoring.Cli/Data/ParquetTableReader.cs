@@ -82,7 +82,7 @@ internal sealed class ParquetTableReader : ITableReader
                 }
 
                 Type plain = Nullable.GetUnderlyingType(element) ?? element;
-                columns.Add((c, element, new LoadedColumn(name, selection.AsLabels(name) || !IsNumeric(plain), (int)total)));
+                columns.Add((c, element, selection.NewColumn(name, (int)total, labels: !IsNumeric(plain))));
             }
 
             // Columns are independent: one range of them per core, each with its own reader of the file (a

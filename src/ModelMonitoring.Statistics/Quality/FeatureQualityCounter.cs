@@ -151,6 +151,42 @@ public sealed class FeatureQualityCounter
         _unconvertible += count;
     }
 
+    /// <summary>
+    /// Adds the counts of <paramref name="other"/>, which counted the values that came after this counter's (a later
+    /// part of the same column, read on another thread). The unseen examples are this counter's, then the other's that
+    /// are new, up to this counter's maximum: the very list one counter would have kept over both parts in order, as
+    /// long as <paramref name="other"/> kept at least as many examples as this one may.
+    /// </summary>
+    /// <param name="other">A counter of the same type, against the same reference.</param>
+    /// <exception cref="ArgumentException">The types differ.</exception>
+    public void Merge(FeatureQualityCounter other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Type != Type)
+        {
+            throw new ArgumentException($"Cannot merge the {other.Type} counter '{other.Name}' into the {Type} counter '{Name}'.", nameof(other));
+        }
+
+        _values += other._values;
+        _missing += other._missing;
+        _unconvertible += other._unconvertible;
+        _outOfRange += other._outOfRange;
+        _unseen += other._unseen;
+        _robustOutliers += other._robustOutliers;
+        foreach (string example in other._examples)
+        {
+            if (_examples.Count >= _maxExamples)
+            {
+                break;
+            }
+
+            if (!ContainsExample(example))
+            {
+                _examples.Add(example);
+            }
+        }
+    }
+
     /// <summary>The counts so far.</summary>
     public FeatureQuality ToResult() => new(Name, Type)
     {
