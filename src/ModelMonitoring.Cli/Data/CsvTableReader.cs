@@ -149,6 +149,17 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
             }
         }).AsProgress();
 
+        // Every chunk writes a column's values into one array per column, from the most rows the chunks before it can
+        // hold on: when no value is missing the chunks' values tile the array, and the join moves nothing.
+        var numbers = header.Select(_ => new SharedArray<double>(rowsAtMost)).ToArray();
+        var labels = header.Select(_ => new SharedArray<string>(rowsAtMost)).ToArray();
+        ColumnPart[] PartsOf(int index)
+        {
+            int offset = (int)Math.Max(0, linesBefore[index] - 1);
+            int end = index + 1 < chunks ? (int)Math.Min(linesBefore[index + 1] - 1, rowsAtMost) : rowsAtMost;
+            return [.. header.Select((_, c) => new ColumnPart(numbers[c], labels[c], offset, Math.Max(0, end - offset)))];
+        }
+
         var results = new TableData?[chunks];
         var errors = new Exception?[chunks];
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, index =>
@@ -165,7 +176,7 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
                 results[index] = Guarded(path, () =>
                 {
                     using SepReader reader = OpenReader(range, separator);
-                    return ReadRows(path, reader, separator, selection, capacity, range, end - start, linesBefore[index], index == 0 ? null : header, PartProgress(index), cancellationToken);
+                    return ReadRows(path, reader, separator, selection, capacity, range, end - start, linesBefore[index], index == 0 ? null : header, PartProgress(index), cancellationToken, PartsOf(index));
                 });
             }
             catch (Exception ex)
@@ -259,7 +270,8 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
 
     /// <summary>
     /// Reads rows into columns. <paramref name="knownHeader"/> is null for the file's start (the first non-blank row is
-    /// the header) and the header for a later chunk; <paramref name="lineOffset"/> is added to line numbers.
+    /// the header) and the header for a later chunk; <paramref name="lineOffset"/> is added to line numbers. <paramref name="parts"/>,
+    /// for a chunk, says where each column's values go in the arrays the chunks share (by position in the header).
     /// </summary>
     private static TableData ReadRows(
         string path,
@@ -272,7 +284,8 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
         long lineOffset,
         string[]? knownHeader,
         IProgress<double>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ColumnPart[]? parts = null)
     {
         string[]? header = null;
         LoadedColumn?[] loaders = [];
@@ -285,7 +298,7 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
             {
                 if (selection.Reads(names[i]))
                 {
-                    loaders[i] = selection.NewColumn(names[i], capacity);
+                    loaders[i] = selection.NewColumn(names[i], capacity, part: parts is not null && i < parts.Length ? parts[i] : null);
                     columns.Add(loaders[i]!);
                 }
             }

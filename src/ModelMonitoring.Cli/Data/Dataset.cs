@@ -98,11 +98,12 @@ internal sealed record ColumnSelection(IReadOnlySet<string> Categorical, IReadOn
     /// <param name="name">The column's name.</param>
     /// <param name="capacity">How many values it can hold at most, when known (0: unknown).</param>
     /// <param name="labels">Whether the file's type of the column makes it labels, whatever the selection says.</param>
-    public LoadedColumn NewColumn(string name, int capacity, bool labels = false)
+    /// <param name="part">For a part of a file read side by side: where its values go (see <see cref="ColumnPart"/>).</param>
+    public LoadedColumn NewColumn(string name, int capacity, bool labels = false, ColumnPart? part = null)
     {
         if (Profilers is null)
         {
-            return new LoadedColumn(name, labels || AsLabels(name), capacity);
+            return new LoadedColumn(name, labels || AsLabels(name), capacity, part: part);
         }
 
         BaselineColumnProfiler? profiler = Profilers(name);

@@ -12,6 +12,7 @@ internal sealed class LoadedColumn
 {
     private const int MaxInternedLabels = 10_000;
     private readonly int capacity;
+    private readonly ColumnPart? part;
     private GrowingArray<double>? numbers;
     private GrowingArray<string>? labels;
     private GrowingArray<int>? missingRows;
@@ -34,22 +35,30 @@ internal sealed class LoadedColumn
     /// When set, the values are not kept but profiled as they come (see <see cref="BaselineColumnProfiler"/>); the
     /// column then never needs a second read, and <see cref="ToSample"/> is not available.
     /// </param>
-    public LoadedColumn(string name, bool forceCategorical, int capacity = 0, BaselineColumnProfiler? profiler = null)
+    /// <param name="part">
+    /// When set, the column is one part of a file read side by side: its values go into the arrays the parts share,
+    /// from the part's offset on, so that <see cref="Join"/> moves them at most once, in place.
+    /// </param>
+    public LoadedColumn(string name, bool forceCategorical, int capacity = 0, BaselineColumnProfiler? profiler = null, ColumnPart? part = null)
     {
         Name = name;
         this.profiler = profiler;
         this.capacity = profiler is null ? capacity : 0;
+        this.part = profiler is null ? part : null;
         if (forceCategorical)
         {
-            labels = new GrowingArray<string>(capacity);
+            labels = NewLabels();
             intern = new Dictionary<string, string>(StringComparer.Ordinal);
             internLookup = intern.GetAlternateLookup<ReadOnlySpan<char>>();
         }
         else
         {
-            numbers = new GrowingArray<double>(capacity);
+            numbers = this.part is { } shared ? new GrowingArray<double>(shared.Numbers, shared.Offset, shared.Limit) : new GrowingArray<double>(this.capacity);
         }
     }
+
+    private GrowingArray<string> NewLabels() =>
+        part is { } shared ? new GrowingArray<string>(shared.Labels, shared.Offset, shared.Limit) : new GrowingArray<string>(capacity);
 
     /// <summary>The column's name.</summary>
     public string Name { get; }
@@ -281,7 +290,10 @@ internal sealed class LoadedColumn
             GrowingArray<string> labels = first.labels ?? new GrowingArray<string>(parts.Sum(p => p.labels?.Count ?? 0));
             foreach (LoadedColumn part in parts.Skip(first.labels is null ? 0 : 1))
             {
-                part.labels?.CopyTo(labels);
+                if (part.labels is not null)
+                {
+                    labels.Append(part.labels);
+                }
             }
 
             joined.labels = labels;
@@ -291,7 +303,10 @@ internal sealed class LoadedColumn
         GrowingArray<double> numbers = first.numbers ?? new GrowingArray<double>(parts.Sum(p => p.numbers?.Count ?? 0));
         foreach (LoadedColumn part in parts.Skip(first.numbers is null ? 0 : 1))
         {
-            part.numbers?.CopyTo(numbers);
+            if (part.numbers is not null)
+            {
+                numbers.Append(part.numbers);
+            }
         }
 
         joined.numbers = numbers;
@@ -467,7 +482,7 @@ internal sealed class LoadedColumn
             // No number was kept before this label (only missing values, if anything): go on as labels in this
             // same read; nothing needs to be read again.
             numbers = null;
-            labels = new GrowingArray<string>(capacity);
+            labels = NewLabels();
             intern = new Dictionary<string, string>(StringComparer.Ordinal);
             internLookup = intern.GetAlternateLookup<ReadOnlySpan<char>>();
             labels.Add(Intern(value));
@@ -566,10 +581,31 @@ internal sealed class LoadedColumn
 /// over the array itself when it is full; otherwise it grows by doubling and ends with one copy to the exact length.
 /// The array is allocated on the first value, without zeroing, so a column that turns out to be labels costs nothing.
 /// </summary>
-internal sealed class GrowingArray<T>(int capacity)
+/// <remarks>
+/// Parts of one file read side by side write into one <see cref="SharedArray{T}"/>, each from its own offset
+/// (<see cref="GrowingArray{T}(SharedArray{T}, int, int)"/>); <see cref="Append"/> then closes the gaps between
+/// them in place, so the whole column is never copied from one part's array into another's.
+/// </remarks>
+internal sealed class GrowingArray<T>
 {
-    private readonly int initialCapacity = capacity;
+    private readonly int initialCapacity;
+    private readonly SharedArray<T>? shared;
     private T[] items = [];
+    private int offset; // where this array's items start in items (a part of a shared array)
+    private int limit = int.MaxValue; // how many items this part may hold from offset on
+    private int room; // how many items fit from offset on in items as it is
+
+    /// <summary>An array of its own, sized for <paramref name="capacity"/> items on the first one.</summary>
+    public GrowingArray(int capacity) => initialCapacity = capacity;
+
+    /// <summary>A part of a shared array: up to <paramref name="limit"/> items from <paramref name="offset"/> on.</summary>
+    public GrowingArray(SharedArray<T> shared, int offset, int limit)
+    {
+        this.shared = shared;
+        this.offset = offset;
+        this.limit = limit;
+        initialCapacity = limit;
+    }
 
     /// <summary>How many items were added.</summary>
     public int Count { get; private set; }
@@ -577,67 +613,114 @@ internal sealed class GrowingArray<T>(int capacity)
     /// <summary>Appends an item.</summary>
     public void Add(T item)
     {
-        if (Count == items.Length)
+        if (Count == room)
         {
-            Grow();
+            Grow(Count + 1);
         }
 
-        items[Count++] = item;
+        items[offset + Count++] = item;
     }
 
     /// <summary>Appends items in one copy.</summary>
     public void AddRange(ReadOnlySpan<T> values)
     {
-        if (items.Length - Count < values.Length)
+        if (room - Count < values.Length)
         {
-            int size = Math.Max(checked(Count + values.Length), items.Length == 0 ? Math.Max(initialCapacity, 1024) : checked(items.Length * 2));
-            T[] grown = GC.AllocateUninitializedArray<T>(size);
-            Array.Copy(items, grown, Count);
-            items = grown;
+            Grow(checked(Count + values.Length));
         }
 
-        values.CopyTo(items.AsSpan(Count));
+        values.CopyTo(items.AsSpan(offset + Count));
         Count += values.Length;
     }
 
-    /// <summary>Appends these items to another array.</summary>
-    public void CopyTo(GrowingArray<T> target)
+    /// <summary>
+    /// Appends the items of <paramref name="later"/>, a later part of the same column. When both are parts of one shared
+    /// array and <paramref name="later"/> starts after this one's items, its items are moved down in place (nothing at
+    /// all moves when they already follow on); otherwise they are copied.
+    /// </summary>
+    public void Append(GrowingArray<T> later)
     {
-        if (Count == 0)
+        if (later.Count == 0)
         {
             return;
         }
 
-        if (target.items.Length - target.Count < Count)
+        if (shared is not null && ReferenceEquals(items, later.items) && later.offset >= offset + Count)
         {
-            int size = Math.Max(checked(target.Count + Count), Math.Max(target.items.Length * 2, target.initialCapacity));
-            T[] grown = GC.AllocateUninitializedArray<T>(size);
-            Array.Copy(target.items, grown, target.Count);
-            target.items = grown;
+            if (later.offset != offset + Count)
+            {
+                Array.Copy(items, later.offset, items, offset + Count, later.Count);
+            }
+
+            Count += later.Count;
+            limit = room = items.Length - offset;
+            return;
         }
 
-        Array.Copy(items, 0, target.items, target.Count, Count);
-        target.Count += Count;
+        AddRange(later.items.AsSpan(later.offset, later.Count));
     }
 
     /// <summary>The items in an array of exactly <see cref="Count"/> elements (the storage itself when it is full).</summary>
     public T[] ToExactArray()
     {
-        if (Count == items.Length)
+        if (offset == 0 && Count == items.Length)
         {
             return items;
         }
 
         T[] exact = GC.AllocateUninitializedArray<T>(Count);
-        Array.Copy(items, exact, Count);
+        Array.Copy(items, offset, exact, 0, Count);
         return exact;
     }
 
-    private void Grow()
+    // Makes room for at least `needed` items: the shared array on the first item when there is one and it fits,
+    // otherwise an array of this one's own (doubling).
+    private void Grow(int needed)
     {
-        int size = items.Length == 0 ? Math.Max(initialCapacity, 1024) : checked(items.Length * 2);
+        if (items.Length == 0 && shared is not null && needed <= limit)
+        {
+            items = shared.Items;
+            room = Math.Min(limit, items.Length - offset);
+            return;
+        }
+
+        int size = Math.Max(needed, Count == 0 ? Math.Max(initialCapacity, 1024) : checked(Count * 2));
         T[] grown = GC.AllocateUninitializedArray<T>(size);
-        Array.Copy(items, grown, Count);
+        Array.Copy(items, offset, grown, 0, Count);
         items = grown;
+        offset = 0;
+        limit = int.MaxValue;
+        room = size;
+    }
+}
+
+/// <summary>Where one part of a file read side by side keeps a column's values: the shared arrays, from an offset on.</summary>
+/// <param name="Numbers">The column's numbers, shared by the parts.</param>
+/// <param name="Labels">The column's labels, shared by the parts.</param>
+/// <param name="Offset">Where this part's values start: the most values all the parts before it can hold.</param>
+/// <param name="Limit">The most values this part can hold (its lines).</param>
+internal sealed record ColumnPart(SharedArray<double> Numbers, SharedArray<string> Labels, int Offset, int Limit);
+
+/// <summary>
+/// One array that the parts of a column read side by side fill, each from its own offset; allocated (without zeroing)
+/// by the first part that has a value, so a column that turns out to be of the other type costs nothing.
+/// </summary>
+/// <param name="length">The array's length: the most values the whole column can hold.</param>
+internal sealed class SharedArray<T>(int length)
+{
+    private T[]? items;
+
+    /// <summary>The array, allocated on the first call.</summary>
+    public T[] Items
+    {
+        get
+        {
+            if (items is null)
+            {
+                Interlocked.CompareExchange(ref items, GC.AllocateUninitializedArray<T>(length), null);
+            }
+
+            return items;
+        }
     }
 }
