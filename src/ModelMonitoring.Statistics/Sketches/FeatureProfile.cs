@@ -583,10 +583,10 @@ public sealed class FeatureProfile
     // The grid of the windows compared with this profile; built once, rebuilt if the profile changed since.
     private QuantileGrid? WindowGrid()
     {
-        QuantileGrid? grid = Volatile.Read(ref _windowGrid);
-        if (grid is not null && grid.ReferenceCount == _count)
+        QuantileGrid? seen = Volatile.Read(ref _windowGrid);
+        if (seen is not null && seen.ReferenceCount == _count)
         {
-            return grid;
+            return seen;
         }
 
         if (_count == 0)
@@ -594,10 +594,20 @@ public sealed class FeatureProfile
             return null;
         }
 
-        grid = QuantileGrid.Build(GetDistribution());
-        Volatile.Write(ref _windowGrid, grid);
-        return grid;
+        // Threads that build the grid at once all return the one published first: windows binned on one grid merge
+        // bin by bin (exactly), where windows on two equal grids would be merged value by value, with rounding.
+        QuantileGrid? built = QuantileGrid.Build(GetDistribution());
+        if (built is null)
+        {
+            return null;
+        }
+
+        QuantileGrid? raced = Interlocked.CompareExchange(ref _windowGrid, built, seen);
+        return ReferenceEquals(raced, seen) ? built : raced is not null && raced.ReferenceCount == _count ? raced : built;
     }
+
+    /// <summary>The grid a binned profile counts on (null for a sketched or categorical one), for tests.</summary>
+    internal QuantileGrid? BinGrid => _binGrid;
 
     // NaN, or ±Infinity (its own counter too): missing, never folded into the moments, range, bins or sketch.
     private void AddNonFinite(double value)

@@ -55,6 +55,27 @@ public sealed class BinnedWindowTests
     }
 
     [Fact]
+    public void Windows_created_on_many_threads_at_once_share_one_grid()
+    {
+        // mlmon's chunked read creates a column's window on every thread at the same moment: each must get the grid
+        // the first one published, or the chunks' merge would go value by value (rounded, and different run to run).
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            FeatureProfile reference = Fill(FeatureProfile.Numerical("x"), Normal(new Random(attempt), 50_000, 0, 1));
+            var windows = new FeatureProfile[8];
+            using var start = new Barrier(windows.Length);
+            Parallel.For(0, windows.Length, new ParallelOptions { MaxDegreeOfParallelism = windows.Length }, i =>
+            {
+                start.SignalAndWait();
+                windows[i] = FeatureProfile.CreateWindowProfile(reference);
+            });
+
+            Assert.All(windows, w => Assert.Same(windows[0].BinGrid, w.BinGrid));
+            Assert.Same(windows[0].BinGrid, FeatureProfile.CreateWindowProfile(reference).BinGrid);
+        }
+    }
+
+    [Fact]
     public void Count_missing_moments_and_range_stay_exact()
     {
         var random = new Random(4);
