@@ -26,20 +26,69 @@ internal static class BaselineDrift
     }
 
     /// <summary>
-    /// The comparison without outlier scores: the baseline first, then the current file profiled as it is read, each
-    /// column binned on the baseline's grid and counted for quality on the fly (<see cref="BaselineColumnProfiler"/>).
-    /// No value is kept, so memory does not grow with the file, and there is no profiling pass after the read.
+    /// The comparison without outlier scores: the current file profiled as it is read, each column binned on the
+    /// baseline's grid and counted for quality on the fly (<see cref="BaselineColumnProfiler"/>). No value is kept, so
+    /// memory does not grow with the file, and there is no profiling pass after the read. The baseline loads while the
+    /// reader scans the file and reads its header; the reader waits for it only when it needs the first profiler.
     /// </summary>
     private static async Task<DriftReport> ProfilingWhileReadingAsync(DriftPlan plan, ProgressSteps steps, Timings timings, CancellationToken cancellationToken)
     {
-        BaselineProfile baseline;
-        using (timings.Measure($"loading {Path.GetFileName(plan.Reference)}"))
+        DataQualitySettings settings = plan.Quality;
+        Task<BaselineProfile> baselineTask = Task.Run(
+            () =>
+            {
+                using (timings.Measure($"loading {Path.GetFileName(plan.Reference)}", parallel: true))
+                {
+                    return BaselineProfile.Load(plan.Reference);
+                }
+            },
+            CancellationToken.None);
+        var references = new Lazy<Dictionary<string, (FeatureProfile Feature, FeatureQualityReference Quality)>>(
+            () => QualityReferences(baselineTask.GetAwaiter().GetResult(), settings),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+
+        // The baseline fixes the types: a column it holds as labels is read as labels from the start, exactly as
+        // written (the profiler says so, see ColumnSelection.NewColumn).
+        IProgress<double>? reading = steps.Step($"Reading and profiling {Path.GetFileName(plan.Current)}");
+        var forced = plan.Categorical.ToHashSet(StringComparer.Ordinal);
+        Task<Dataset> currentTask = Task.Run(
+            () =>
+            {
+                using (timings.Measure($"reading and profiling {Path.GetFileName(plan.Current)}", parallel: true))
+                {
+                    return Dataset.Load(
+                        plan.Current,
+                        forced,
+                        reading,
+                        cancellationToken,
+                        plan.Read with { Parallelism = Environment.ProcessorCount },
+                        name => references.Value.TryGetValue(name, out var reference) ? new BaselineColumnProfiler(reference.Feature, reference.Quality, settings) : null);
+                }
+            },
+            CancellationToken.None);
+        try
         {
-            baseline = await Task.Run(() => BaselineProfile.Load(plan.Reference), cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(baselineTask, currentTask).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A baseline that cannot be loaded is the error to report (the reader fails on it too, waiting for it).
+            Task failed = baselineTask.IsFaulted ? baselineTask : currentTask;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Exception?.InnerException ?? new OperationCanceledException(cancellationToken));
         }
 
+        BaselineProfile baseline = baselineTask.Result;
+        Dataset current = currentTask.Result;
         CheckCategoricalOption(plan, baseline);
-        DataQualitySettings settings = plan.Quality;
+        CheckColumns(baseline, plan.Reference, current);
+        var pairs = baseline.Features.Select(f => (Reference: f, Current: current[f.Name].Profiler!.Profile)).ToArray();
+        return await CompareAsync(plan, steps, timings, baseline, current, pairs, () =>
+            new QualitySection([.. baseline.Features.Select(f => current[f.Name].Profiler!.Quality.ToResult())], 0, 0, double.NaN, "none"), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What each baseline feature's quality is checked against: its range, categories and robust z-score.</summary>
+    private static Dictionary<string, (FeatureProfile Feature, FeatureQualityReference Quality)> QualityReferences(BaselineProfile baseline, DataQualitySettings settings)
+    {
         OutlierProfile? outliers = baseline.Outliers;
         var references = new Dictionary<string, (FeatureProfile Feature, FeatureQualityReference Quality)>(StringComparer.Ordinal);
         foreach (FeatureProfile feature in baseline.Features)
@@ -49,27 +98,7 @@ internal static class BaselineDrift
             references[feature.Name] = (feature, FeatureQualityReference.FromProfile(feature, settings.RangeTolerance, robust));
         }
 
-        // The baseline fixes the types: its categorical columns are read as labels from the start, exactly as written.
-        var labels = baseline.Features.Where(f => f.Type == ColumnType.Categorical).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        IProgress<double>? reading = steps.Step($"Reading and profiling {Path.GetFileName(plan.Current)}");
-        Dataset current;
-        using (timings.Measure($"reading and profiling {Path.GetFileName(plan.Current)}"))
-        {
-            current = await Task.Run(
-                () => Dataset.Load(
-                    plan.Current,
-                    labels,
-                    reading,
-                    cancellationToken,
-                    plan.Read with { Parallelism = Environment.ProcessorCount },
-                    name => references.TryGetValue(name, out var reference) ? new BaselineColumnProfiler(reference.Feature, reference.Quality, settings) : null),
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        CheckColumns(baseline, plan.Reference, current);
-        var pairs = baseline.Features.Select(f => (Reference: f, Current: current[f.Name].Profiler!.Profile)).ToArray();
-        return await CompareAsync(plan, steps, timings, baseline, current, pairs, () =>
-            new QualitySection([.. baseline.Features.Select(f => current[f.Name].Profiler!.Quality.ToResult())], 0, 0, double.NaN, "none"), cancellationToken).ConfigureAwait(false);
+        return references;
     }
 
     /// <summary>

@@ -106,8 +106,9 @@ internal sealed record ColumnSelection(IReadOnlySet<string> Categorical, IReadOn
             return new LoadedColumn(name, labels || AsLabels(name), capacity, part: part);
         }
 
-        BaselineColumnProfiler? profiler = Profilers(name);
-        return new LoadedColumn(name, labels || AsLabels(name), 0, profiler ?? BaselineColumnProfiler.Ignoring());
+        // A column the baseline holds as labels is read as labels whatever its cells look like.
+        BaselineColumnProfiler profiler = Profilers(name) ?? BaselineColumnProfiler.Ignoring();
+        return new LoadedColumn(name, labels || AsLabels(name) || !profiler.TakesNumbers, 0, profiler);
     }
 }
 
