@@ -93,8 +93,7 @@ public sealed class FeatureProfile
     private FeatureProfile[] _chunks = [];
 
     // GetDistribution's last result, valid while the count is unchanged (Reset, Merge and ReplaceSketch clear it).
-    private SortedWeightedValues? _distribution;
-    private long _distributionCount;
+    private CachedDistribution? _distribution;
 
     /// <summary>Creates an empty profile.</summary>
     /// <param name="name">The feature's name.</param>
@@ -498,19 +497,25 @@ public sealed class FeatureProfile
             throw NotNumerical();
         }
 
-        // A reference profile is compared with every window and never changes: build its view once.
-        if (_distribution is not null && _distributionCount == _count)
+        // A reference profile is compared with every window and never changes: build its view once. Threads that build
+        // it at the same time all return the one published first, so that a grid's Source is the reference's view.
+        CachedDistribution? seen = Volatile.Read(ref _distribution);
+        if (seen is not null && seen.Count == _count)
         {
-            return _distribution;
+            return seen.Values;
         }
 
-        SortedWeightedValues distribution = HasExactValueCounts ? SortedWeightedValues.Create(GetValueCounts()!)
-            : _bins is not null ? BinnedDistribution()
-            : _sketch!.ToSortedView();
-        _distribution = distribution;
-        _distributionCount = _count;
-        return distribution;
+        var built = new CachedDistribution(
+            HasExactValueCounts ? SortedWeightedValues.Create(GetValueCounts()!)
+                : _bins is not null ? BinnedDistribution()
+                : _sketch!.ToSortedView(),
+            _count);
+        CachedDistribution? raced = Interlocked.CompareExchange(ref _distribution, built, seen);
+        return ReferenceEquals(raced, seen) || raced is null || raced.Count != _count ? built.Values : raced.Values;
     }
+
+    // The distribution of a profile as it was at Count: one object, so that it is published (and read) whole.
+    private sealed record CachedDistribution(SortedWeightedValues Values, long Count);
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -58,7 +58,8 @@ public sealed class BinnedWindowTests
     public void Windows_created_on_many_threads_at_once_share_one_grid()
     {
         // mlmon's chunked read creates a column's window on every thread at the same moment: each must get the grid
-        // the first one published, or the chunks' merge would go value by value (rounded, and different run to run).
+        // the first one published, built on the reference's one distribution, or the chunks' merge and the comparison
+        // would leave the grid's exact path (rounded differently, and different from run to run).
         for (int attempt = 0; attempt < 20; attempt++)
         {
             FeatureProfile reference = Fill(FeatureProfile.Numerical("x"), Normal(new Random(attempt), 50_000, 0, 1));
@@ -72,6 +73,7 @@ public sealed class BinnedWindowTests
 
             Assert.All(windows, w => Assert.Same(windows[0].BinGrid, w.BinGrid));
             Assert.Same(windows[0].BinGrid, FeatureProfile.CreateWindowProfile(reference).BinGrid);
+            Assert.Same(reference.GetDistribution(), windows[0].BinGrid!.Source); // the drift engine's fast path on the grid
         }
     }
 
