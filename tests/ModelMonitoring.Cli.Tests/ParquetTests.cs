@@ -194,6 +194,30 @@ public sealed class ParquetTests : IDisposable
     }
 
     [Fact]
+    public async Task Text_columns_keep_every_label_exactly_required_or_optional_non_ascii_empty_and_long()
+    {
+        // Text is read from its UTF-8 bytes into a reused buffer: the labels must come out exactly as written.
+        string path = dir.File_("text.parquet");
+        string longLabel = string.Concat(Enumerable.Repeat("ü€𝄞x", 300)); // 1,500 characters, 4-byte sequences among them
+        string[] labels = ["Zürich", "", "東京", longLabel, "Zürich", "a\"b,c"];
+        var required = new Parquet.Schema.DataField<string>("required", false);
+        var optional = new Parquet.Schema.DataField<string>("optional");
+        await using (var stream = File.Create(path))
+        {
+            await using var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(required, optional), stream);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(required, labels);
+            await group.WriteAsync(optional, new[] { null!, "東京", longLabel, null!, "", "Zürich" });
+        }
+
+        Dataset data = Dataset.Load(path);
+
+        Assert.Equal(labels, data["required"].ToSample().Categories);
+        Assert.Equal(["東京", longLabel, "", "Zürich"], data["optional"].ToSample().Categories);
+        Assert.Equal(2, data["optional"].ToSample().MissingCount);
+    }
+
+    [Fact]
     public void A_file_that_is_not_parquet_is_an_error_naming_it()
     {
         string path = dir.Write("fake.parquet", "price,region\n1,a\n");

@@ -185,6 +185,9 @@ internal sealed class ParquetTableReader : ITableReader
             case var t when t == typeof(ulong?): NullableNumbers<ulong>(reader, column, buffers); break;
             case var t when t == typeof(decimal): Numbers<decimal>(reader, column, buffers); break;
             case var t when t == typeof(decimal?): NullableNumbers<decimal>(reader, column, buffers); break;
+            case var t when t == typeof(string) && reader is ColumnReader<ByteArray> utf8:
+                Utf8Labels(utf8, column, buffers);
+                break;
             case var t when t == typeof(string):
                 Each<string?>(reader, buffers, values =>
                 {
@@ -227,6 +230,44 @@ internal sealed class ParquetTableReader : ITableReader
         {
             int read = values.ReadBatch(buffer);
             batch(buffer.AsSpan(0, read));
+        }
+    }
+
+    /// <summary>
+    /// A text column read from its UTF-8 bytes: each value is decoded into a reused buffer and looked up among the
+    /// column's labels, so a label already seen costs no string (the logical reader makes one per value). Null values
+    /// are missing; invalid UTF-8 is decoded with replacement characters, as the logical reader does.
+    /// </summary>
+    private static unsafe void Utf8Labels(ColumnReader<ByteArray> reader, LoadedColumn column, Buffers buffers)
+    {
+        bool optional = reader.ColumnDescriptor.MaxDefinitionLevel > 0;
+        short defined = reader.ColumnDescriptor.MaxDefinitionLevel;
+        ByteArray[] values = buffers.Get<ByteArray>(BatchSize);
+        short[] definitions = buffers.Get<short>(BatchSize);
+        char[] text = buffers.Get<char>(256);
+        while (reader.HasNext)
+        {
+            long levels = reader.ReadBatch(BatchSize, definitions, Span<short>.Empty, values, out long read);
+            long rows = optional ? levels : read;
+            int next = 0;
+            for (long i = 0; i < rows; i++)
+            {
+                if (optional && definitions[i] < defined)
+                {
+                    column.AddMissing();
+                    continue;
+                }
+
+                ByteArray value = values[next++];
+                var bytes = new ReadOnlySpan<byte>((void*)value.Pointer, value.Length);
+                if (text.Length < System.Text.Encoding.UTF8.GetMaxCharCount(bytes.Length))
+                {
+                    text = buffers.Get<char>(System.Text.Encoding.UTF8.GetMaxCharCount(bytes.Length));
+                }
+
+                int length = System.Text.Encoding.UTF8.GetChars(bytes, text);
+                column.AddLabel(text.AsSpan(0, length));
+            }
         }
     }
 
