@@ -102,6 +102,85 @@ public readonly record struct RobustZScore(double Median, double MedianAbsoluteD
         return new RobustZScore(median, MedianInPlace(finite), sum / finite.Length);
     }
 
+    /// <summary>
+    /// The robust z-score of a sample given as its sorted distinct values and their counts (what the exact drift engine
+    /// builds anyway): the same median and median absolute deviation as <see cref="Fit"/>, found by walking the values
+    /// (O(distinct) instead of two selections over every value); the mean absolute deviation may differ in its last bits.
+    /// </summary>
+    internal static RobustZScore FromDistribution(Sketches.SortedWeightedValues distribution)
+    {
+        ReadOnlySpan<double> values = distribution.Values;
+        ReadOnlySpan<long> weights = distribution.Weights;
+        long total = distribution.TotalWeight;
+        if (total == 0)
+        {
+            return new RobustZScore(double.NaN, double.NaN, double.NaN);
+        }
+
+        long lowerRank = (total - 1) / 2; // numpy's median: the mean of the ranks (n-1)/2 and n/2 (one rank when n is odd)
+        long upperRank = total / 2;
+        double median = (ValueAtRank(values, weights, lowerRank) + ValueAtRank(values, weights, upperRank)) / 2;
+        double sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            sum += weights[i] * Math.Abs(values[i] - median);
+        }
+
+        // The absolute deviations in ascending order: outwards from the median, taking the nearer side each time.
+        int right = values.BinarySearch(median);
+        right = right >= 0 ? right : ~right;
+        int left = right - 1;
+        long seen = 0;
+        double lower = double.NaN;
+        double upper;
+        while (true)
+        {
+            double fromLeft = left >= 0 ? median - values[left] : double.PositiveInfinity;
+            double fromRight = right < values.Length ? values[right] - median : double.PositiveInfinity;
+            bool takeRight = fromRight <= fromLeft;
+            double deviation = takeRight ? fromRight : fromLeft;
+            long weight = takeRight ? weights[right] : weights[left];
+            if (lowerRank < seen + weight && double.IsNaN(lower))
+            {
+                lower = deviation;
+            }
+
+            if (upperRank < seen + weight)
+            {
+                upper = deviation;
+                break;
+            }
+
+            seen += weight;
+            if (takeRight)
+            {
+                right++;
+            }
+            else
+            {
+                left--;
+            }
+        }
+
+        return new RobustZScore(median, (lower + upper) / 2, sum / total);
+    }
+
+    // The value of 0-based rank `rank` in sorted distinct values with counts.
+    private static double ValueAtRank(ReadOnlySpan<double> values, ReadOnlySpan<long> weights, long rank)
+    {
+        long seen = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            seen += weights[i];
+            if (rank < seen)
+            {
+                return values[i];
+            }
+        }
+
+        return values[^1];
+    }
+
     /// <summary>numpy's median of finite values (the mean of the two middle ones for an even count), reordering them.</summary>
     internal static double MedianInPlace(Span<double> values)
     {

@@ -113,6 +113,12 @@ public sealed class FeatureQualityReference
     {
         ArgumentNullException.ThrowIfNull(sample);
         CheckTolerance(rangeTolerance);
+        if (sample.Type == ColumnType.Numerical && sample.Summary is { } summary)
+        {
+            // The exact drift engine already sorted the values: the same range and robust z-score, without another pass.
+            return new FeatureQualityReference(sample.Name, ColumnType.Numerical, summary.Min, summary.Max, rangeTolerance, null, false, null, 0, double.IsNaN(summary.Robust.Median) ? null : summary.Robust);
+        }
+
         if (sample.Type == ColumnType.Numerical)
         {
             double min = double.NaN;
@@ -130,7 +136,30 @@ public sealed class FeatureQualityReference
             return new FeatureQualityReference(sample.Name, ColumnType.Numerical, min, max, rangeTolerance, null, false, null, 0, double.IsNaN(robust.Median) ? null : robust);
         }
 
-        return new FeatureQualityReference(sample.Name, ColumnType.Categorical, double.NaN, double.NaN, rangeTolerance, new HashSet<string>(sample.Categories, StringComparer.Ordinal), false, null, int.MaxValue, null);
+        return new FeatureQualityReference(sample.Name, ColumnType.Categorical, double.NaN, double.NaN, rangeTolerance, DistinctLabels(sample.Categories), false, null, int.MaxValue, null);
+    }
+
+    // The distinct labels. A reader's labels are mostly a few string instances repeated (mlmon interns them): the last
+    // eight instances added are recognised by reference, so most values cost no hash of their text.
+    private static HashSet<string> DistinctLabels(string[] labels)
+    {
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        var recent = new string?[8];
+        int next = 0;
+        foreach (string label in labels)
+        {
+            if (ReferenceEquals(label, recent[0]) || ReferenceEquals(label, recent[1]) || ReferenceEquals(label, recent[2]) || ReferenceEquals(label, recent[3])
+                || ReferenceEquals(label, recent[4]) || ReferenceEquals(label, recent[5]) || ReferenceEquals(label, recent[6]) || ReferenceEquals(label, recent[7]))
+            {
+                continue;
+            }
+
+            distinct.Add(label);
+            recent[next] = label;
+            next = (next + 1) & 7;
+        }
+
+        return distinct;
     }
 
     /// <summary>Whether a present number lies outside [<see cref="Lower"/>, <see cref="Upper"/>] (false without a range).</summary>

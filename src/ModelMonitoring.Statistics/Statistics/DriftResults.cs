@@ -27,6 +27,12 @@ public sealed class ColumnSample
     /// <summary>The column's name.</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// The range and robust z-score of a numerical sample, kept by the exact drift engine from the sorted values it
+    /// builds, so that data quality need not find them again over every value; null until then.
+    /// </summary>
+    internal NumericalSummary? Summary { get; set; }
+
     /// <summary>Whether the column is numerical or categorical.</summary>
     public ColumnType Type { get; }
 
@@ -161,3 +167,6 @@ public sealed record DatasetDriftResult(IReadOnlyList<ColumnDriftResult> Columns
         return new DatasetDriftResult(columns, drifted, columns.Count, share, columns.Count > 0 && share >= driftShare);
     }
 }
+
+/// <summary>What the exact engine learned of a numerical sample: its smallest and largest value and its robust z-score.</summary>
+internal sealed record NumericalSummary(double Min, double Max, Outliers.RobustZScore Robust);

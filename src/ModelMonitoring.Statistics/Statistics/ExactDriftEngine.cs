@@ -32,6 +32,7 @@ public static class ExactDriftEngine
         if (reference.Type == ColumnType.Numerical)
         {
             NumericalSide referenceSide = NumericalSide.FromValues(reference.Numbers, name, "reference");
+            reference.Summary ??= new NumericalSummary(referenceSide.Min, referenceSide.Max, Outliers.RobustZScore.FromDistribution(referenceSide.Distribution));
             NumericalSide currentSide = NumericalSide.FromValues(current.Numbers, name, "current");
             (StatTest method, MethodScore score) = ColumnComparison.ScoreNumbers(referenceSide, currentSide, settings);
             return ColumnComparison.Verdict(name, reference.Type, method, score, settings, reference.MissingCount, current.MissingCount, () =>
