@@ -130,6 +130,40 @@ public sealed class BaselineProfilingTests
         Assert.Equal(Quality(keptJson), Quality(profiledJson));
     }
 
+    [Fact]
+    public void Json_lines_are_profiled_as_their_kept_columns_are()
+    {
+        using var dir = new TempDir();
+        BaselineProfile baseline = Baseline(dir);
+        var lines = new StringBuilder();
+        foreach (string row in Current(seed: 8).Split('\n').Skip(1).Where(r => r.Length > 0))
+        {
+            string[] cells = row.Split(',');
+            string price = cells[0] is "" or "NA" or "inf" ? "null" : cells[0];
+            string count = cells[1] == "NaN" ? "null" : cells[1];
+            string color = cells[2] == "" ? "null" : $"\"{cells[2]}\"";
+            lines.Append(CultureInfo.InvariantCulture, $"{{\"price\":{price},\"count\":{count},\"color\":{color}}}\n");
+        }
+
+        string current = dir.Write("current.jsonl", lines.ToString());
+        var labels = new HashSet<string>(["color"], StringComparer.Ordinal);
+        TableData kept = new JsonLinesTableReader().Read(current, new ColumnSelection(labels), null, CancellationToken.None);
+        TableData profiled = new JsonLinesTableReader().Read(current, new ColumnSelection(labels, Profilers: ProfilersFor(baseline)), null, CancellationToken.None);
+
+        foreach (FeatureProfile feature in baseline.Features)
+        {
+            ColumnSample sample = kept.Columns.Single(c => c.Name == feature.Name).ToSample();
+            BaselineColumnProfiler profiler = profiled.Columns.Single(c => c.Name == feature.Name).Profiler!;
+            FeatureProfile expected = BaselineProfile.WindowProfileOf(sample, feature);
+            Assert.Equal(expected.Count, profiler.Profile.Count);
+            Assert.Equal(expected.MissingCount, profiler.Profile.MissingCount);
+            Assert.Equal(expected.Mean, profiler.Profile.Mean); // one part: the same order of additions, the same bits
+            FeatureQuality expectedQuality = DataQuality.Measure(feature, sample, Settings);
+            Assert.Equal(expectedQuality with { UnseenExamples = [] }, profiler.Quality.ToResult() with { UnseenExamples = [] });
+            Assert.Equal(expectedQuality.UnseenExamples, profiler.Quality.ToResult().UnseenExamples);
+        }
+    }
+
     private static Func<string, BaselineColumnProfiler?> ProfilersFor(BaselineProfile baseline) => name =>
         baseline.Find(name) is { } feature
             ? new BaselineColumnProfiler(feature, FeatureQualityReference.FromProfile(feature, Settings.RangeTolerance), Settings)
