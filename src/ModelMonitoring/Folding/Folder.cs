@@ -17,6 +17,9 @@ namespace ModelMonitoring;
 internal sealed class Folder : IDisposable
 {
     private static readonly TimeSpan s_answerTimeout = TimeSpan.FromSeconds(30);
+
+    // A row with more number slots than this adds them without looking their bins up first (the stack stays small).
+    private const int MaxLookAheadNumbers = 128;
     private readonly ModelMonitoringRuntime _runtime;
     private readonly object _gate = new();
     private readonly object _passLock = new();
@@ -590,14 +593,25 @@ internal sealed class Folder : IDisposable
         segmentWindow?.StartNoLaterThan(timestamp);
         int numberOffset = index * recorder.NumberWidth;
         int[] numberFeatures = recorder.NumberFeatures;
+        double[] numbers = recorder.Numbers;
+
+        // The row's grid bins first, then the counts: each look-up is a few dependent loads from tables too large for
+        // the first-level cache, and done one after the other the features' misses would add up instead of overlapping.
+        Span<int> bins = numberFeatures.Length <= MaxLookAheadNumbers ? stackalloc int[numberFeatures.Length] : default;
+        for (int slot = 0; slot < bins.Length; slot++)
+        {
+            int feature = numberFeatures[slot];
+            bins[slot] = feature >= 0 ? window.BinOf(feature, numbers[numberOffset + slot]) : -1;
+        }
+
         for (int slot = 0; slot < numberFeatures.Length; slot++)
         {
             int feature = numberFeatures[slot];
             if (feature >= 0)
             {
-                double value = recorder.Numbers[numberOffset + slot];
+                double value = numbers[numberOffset + slot];
                 features[feature].CountNumber(value);
-                window.AddNumber(feature, value);
+                window.AddNumber(feature, value, slot < bins.Length ? bins[slot] : -1);
                 segmentWindow?.AddNumber(feature, value);
             }
         }
