@@ -18,8 +18,9 @@ internal sealed class Folder : IDisposable
 {
     private static readonly TimeSpan s_answerTimeout = TimeSpan.FromSeconds(30);
 
-    // A row with more number slots than this adds them without looking their bins up first (the stack stays small).
-    private const int MaxLookAheadNumbers = 128;
+    // The grid bins of the row being added (AddToWindows), reused: passes never overlap (_passLock). An array, not a
+    // stackalloc, which would keep the method from tiered compilation's profile-guided optimization.
+    private int[] _rowBins = new int[16];
     private readonly ModelMonitoringRuntime _runtime;
     private readonly object _gate = new();
     private readonly object _passLock = new();
@@ -597,8 +598,13 @@ internal sealed class Folder : IDisposable
 
         // The row's grid bins first, then the counts: each look-up is a few dependent loads from tables too large for
         // the first-level cache, and done one after the other the features' misses would add up instead of overlapping.
-        Span<int> bins = numberFeatures.Length <= MaxLookAheadNumbers ? stackalloc int[numberFeatures.Length] : default;
-        for (int slot = 0; slot < bins.Length; slot++)
+        if (_rowBins.Length < numberFeatures.Length)
+        {
+            _rowBins = new int[numberFeatures.Length];
+        }
+
+        int[] bins = _rowBins;
+        for (int slot = 0; slot < numberFeatures.Length; slot++)
         {
             int feature = numberFeatures[slot];
             bins[slot] = feature >= 0 ? window.BinOf(feature, numbers[numberOffset + slot]) : -1;
@@ -611,7 +617,7 @@ internal sealed class Folder : IDisposable
             {
                 double value = numbers[numberOffset + slot];
                 features[feature].CountNumber(value);
-                window.AddNumber(feature, value, slot < bins.Length ? bins[slot] : -1);
+                window.AddNumber(feature, value, bins[slot]);
                 segmentWindow?.AddNumber(feature, value);
             }
         }
