@@ -320,7 +320,7 @@ internal sealed class FeatureAccumulator
         if (_profile is not null)
         {
             // The profile's bounded counts are the window's category counts.
-            if (_knownLabels is { } known)
+            if (_knownLabels is { } known && _internChecks < MaxInternChecks)
             {
                 CategoryCounter counter = _profile.Categories!;
                 long overflow = counter.OverflowCount;
@@ -369,7 +369,7 @@ internal sealed class FeatureAccumulator
     // Whether a label counted exactly may wait in the cache: a short interned string (see _knownLabels).
     private bool IsCacheable(string value)
     {
-        if (value.Length > KnownLabelMaxLength || _internChecks >= MaxInternChecks)
+        if (value.Length > KnownLabelMaxLength)
         {
             return false;
         }
