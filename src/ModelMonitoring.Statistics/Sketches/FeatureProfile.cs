@@ -396,8 +396,8 @@ public sealed class FeatureProfile
     }
 
     /// <summary>
-    /// Adds <paramref name="count"/> more of a category this profile already counts exactly (or any category, as
-    /// <paramref name="count"/> calls of <see cref="Add(string?)"/> would).
+    /// Adds <paramref name="count"/> more of a category this profile already counts exactly: the same counts as
+    /// <paramref name="count"/> calls of <see cref="Add(string?)"/> (a window's cached label instances, see FeatureAccumulator).
     /// </summary>
     internal void AddCounted(string value, long count)
     {
