@@ -61,6 +61,80 @@ public sealed class WindowTests
     }
 
     [Fact]
+    public void Recurring_label_instances_are_counted_exactly_through_snapshots_overflow_and_the_next_window()
+    {
+        // String literals (as the generator emits for enums and bools) are found by reference and their counts added
+        // to the profile later: every reader must still see exact counts, and the overflow must not change.
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 12 });
+        var descriptor = new ModelDescriptor("window-known-labels", null, null, null, "Tests.KnownLabels", [
+            new MethodDescriptor("Predict", "M:Tests.KnownLabels", false, false, [
+                new FeatureDescriptor("plan", FeatureKind.Categorical, FeatureStorage.Label, 0, FeatureSource.Input, "string", false, maxCategories: 2, DriftMethod.Auto, double.NaN),
+            ]),
+        ]);
+        PredictionMonitor method = ModelRegistry.Register(descriptor).Methods[0];
+        var windows = new ConcurrentQueue<FeatureWindowSnapshot>();
+        ModelMonitor monitor = test.Runtime.For("window-known-labels");
+        monitor.WindowClosed += (_, window) => windows.Enqueue(window);
+        void Record(params string?[] labels)
+        {
+            foreach (string? label in labels)
+            {
+                FeatureRow row = method.BeginRow(Stopwatch.GetTimestamp(), default(ActivityScope));
+                row.SetLabel(0, label);
+                row.Commit();
+            }
+        }
+
+        string freshFree = new("free".AsSpan()); // equal to the literal, another instance
+        Record("free", "free", "pro", "free", freshFree);
+        test.Runtime.Flush();
+        FeatureStatistics open = monitor.GetCurrentWindow()["plan"];
+        Assert.Equal(new Dictionary<string, long> { ["free"] = 4, ["pro"] = 1 }, open.Categories);
+
+        Record("free", "team", "team", "pro", null, "free", "free"); // "team" overflows: the limit is 2 categories
+        test.Runtime.Flush();
+        FeatureStatistics first = Assert.Single(windows)["plan"];
+        Assert.Equal(11, first.Count);
+        Assert.Equal(1, first.Missing);
+        Assert.Equal(new Dictionary<string, long> { ["free"] = 7, ["pro"] = 2, [FeatureWindow.OverflowCategory] = 2 }, first.Categories);
+
+        // The next window starts empty: its first two categories are counted exactly, "free" now overflows.
+        Record("team", "pro", "free", "team", "free", "pro", "team", "team", "free", "pro", "team", "free");
+        test.Runtime.Flush();
+        Assert.Equal(2, windows.Count);
+        FeatureStatistics second = windows.Last()["plan"];
+        Assert.Equal(12, second.Count);
+        Assert.Equal(new Dictionary<string, long> { ["team"] = 5, ["pro"] = 3, [FeatureWindow.OverflowCategory] = 4 }, second.Categories);
+        Assert.Equal(0, monitor.MonitoringFailures);
+    }
+
+    [Fact]
+    public void More_recurring_label_instances_than_the_cache_holds_are_all_counted()
+    {
+        // 10 literals through a cache of 8: the first 8 recur (their counts wait in the cache), then 2 more take the
+        // slots of the first two, whose waiting counts must reach the profile.
+        using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 100 });
+        var model = new TestModel("window-many-known-labels");
+        string[] labels = ["a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"];
+        IEnumerable<string> window = [
+            .. Enumerable.Repeat(labels[..8], 5).SelectMany(l => l), "a8", "a9",
+            .. Enumerable.Repeat(labels, 5).SelectMany(l => l), .. labels[..8]];
+        foreach (string label in window.Concat(Enumerable.Repeat(labels, 5).SelectMany(l => l)))
+        {
+            model.Record(1, label, 1);
+        }
+
+        test.Runtime.Flush();
+
+        FeatureWindowSnapshot closed = Assert.IsType<FeatureWindowSnapshot>(test.Monitor(model).LastClosedWindow);
+        Assert.Equal(100, closed["region"].Count);
+        Assert.All(labels, label => Assert.Equal(label is "a8" or "a9" ? 6 : 11, closed["region"].Categories[label]));
+        FeatureStatistics open = test.Monitor(model).GetCurrentWindow()["region"];
+        Assert.Equal(50, open.Count);
+        Assert.All(labels, label => Assert.Equal(5, open.Categories[label]));
+    }
+
+    [Fact]
     public void Infinity_is_a_missing_value_with_a_counter_of_its_own_and_drift_goes_on()
     {
         using var test = new TestRuntime(new ModelMonitoringOptions { WindowSize = 200 });

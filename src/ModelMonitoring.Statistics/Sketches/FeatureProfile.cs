@@ -323,26 +323,56 @@ public sealed class FeatureProfile
         BinTotal[]? bins = _bins;
         if (bins is not null)
         {
-            AddMoments(value);
-            if (value < _min)
-            {
-                _min = value;
-            }
-
-            if (value > _max)
-            {
-                _max = value;
-            }
-
-            ref BinTotal bin = ref bins[_binGrid!.BinOf(value)];
-            bin.Count++;
-            bin.Sum += value;
+            AddToBin(bins, value, _binGrid!.BinOf(value));
             return;
         }
 
         KllSketch sketch = _sketch ?? throw NotNumerical();
         AddMoments(value);
         sketch.Add(value);
+    }
+
+    /// <summary>
+    /// For a binned profile and a finite value, the grid bin <see cref="Add(double)"/> would count it in; -1 otherwise.
+    /// With <see cref="Add(double, int)"/>, lets a caller look up the bins of several profiles first and count after,
+    /// so that the look-ups' cache misses overlap instead of following one another.
+    /// </summary>
+    internal int BinOf(double value) => _bins is not null && double.IsFinite(value) ? _binGrid!.BinOf(value) : -1;
+
+    /// <summary>
+    /// <see cref="Add(double)"/> with the bin <see cref="BinOf"/> gave for this value (-1: the ordinary path). The
+    /// same result as <see cref="Add(double)"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Add(double value, int bin)
+    {
+        if (bin >= 0)
+        {
+            AddToBin(_bins!, value, bin);
+        }
+        else
+        {
+            Add(value);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddToBin(BinTotal[] bins, double value, int index)
+    {
+        AddMoments(value);
+        if (value < _min)
+        {
+            _min = value;
+        }
+
+        if (value > _max)
+        {
+            _max = value;
+        }
+
+        ref BinTotal bin = ref bins[index];
+        bin.Count++;
+        bin.Sum += value;
     }
 
     /// <summary>
@@ -362,6 +392,17 @@ public sealed class FeatureProfile
         CategoryCounter categories = _categories ?? throw NotCategorical();
         categories.Add(value);
         _count++;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> more of a category this profile already counts exactly: the same counts as
+    /// <paramref name="count"/> calls of <see cref="Add(string?)"/> (a window's cached label instances, see FeatureAccumulator).
+    /// </summary>
+    internal void AddCounted(string value, long count)
+    {
+        CategoryCounter categories = _categories ?? throw NotCategorical();
+        categories.Add(value, count);
+        _count += count;
     }
 
     /// <summary>Counts one missing value.</summary>

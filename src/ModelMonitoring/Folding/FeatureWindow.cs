@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ModelMonitoring.Sketches;
 
@@ -64,6 +65,12 @@ internal sealed class FeatureWindow
 
     public void AddNumber(int feature, double value) => _features[feature].AddNumber(value);
 
+    /// <summary>The grid bin the feature's profile will count <paramref name="value"/> in, or -1 (see <see cref="FeatureAccumulator.BinOf"/>).</summary>
+    public int BinOf(int feature, double value) => _features[feature].BinOf(value);
+
+    /// <summary><see cref="AddNumber(int, double)"/> with the bin <see cref="BinOf"/> gave.</summary>
+    public void AddNumber(int feature, double value, int bin) => _features[feature].AddNumber(value, bin);
+
     public void AddLabel(int feature, string? value) => _features[feature].AddLabel(value);
 
     public void EndRow() => Rows++;
@@ -110,7 +117,27 @@ internal sealed class FeatureWindow
 internal sealed class FeatureAccumulator
 {
     private static readonly IReadOnlyDictionary<string, long> s_noCategories = new Dictionary<string, long>();
+
+    // Label instances the profile already counts exactly, compared by reference, with the counts not yet added to the
+    // profile: the labels the generator emits for enums and bools (string literals) then skip the hash lookup. Only
+    // interned strings are kept (at most 8, of at most 64 characters), which live as long as the process anyway: a
+    // caller's own string is never kept alive by the cache. The check for "interned" is itself a lookup, so a window
+    // makes at most 32 of them per feature (a feature whose labels are fresh strings stops trying). The counts reach
+    // the profile whenever anything reads it (Profile, Snapshot) or a slot is reused, so every reader sees the same
+    // counts as without the cache; only categories already counted exactly are cached, so which categories overflow
+    // does not change either.
+    private const int KnownLabelCacheSize = 8;
+    private const int KnownLabelMaxLength = 64;
+    private const int MaxInternChecks = 32;
+    private int _internChecks;
+    private readonly string?[]? _knownLabels;
+    private readonly long[]? _knownPending;
+    private int _knownCount;
+    private int _nextKnown;
+    private bool _hasPending;
+    private readonly FeatureProfile? _profile;
     private readonly ModelFeature _feature;
+    private readonly FeatureKind _kind; // read for every value: one load instead of three (feature, descriptor, kind)
     private readonly int _maxCategories;
     private readonly int _maxCategoryLength;
     private Dictionary<string, long>? _categories;     // categorical counts when drift profiles are off
@@ -119,22 +146,35 @@ internal sealed class FeatureAccumulator
     public FeatureAccumulator(ModelFeature feature, ModelMonitoringOptions options, BaselineProfile? reference, FeatureProfile[]? spareProfiles)
     {
         _feature = feature;
+        _kind = feature.Kind;
         _maxCategories = feature.MaxCategories(options.DefaultMaxCategories);
         _maxCategoryLength = options.MaxCategoryLength;
         Min = double.PositiveInfinity;
         Max = double.NegativeInfinity;
         if (options.DriftDetection && !feature.IsSensitive)
         {
-            Profile = spareProfiles?.FirstOrDefault(p => p.Name == feature.Name && p.Type == feature.ColumnType) is { } spare
+            _profile = spareProfiles?.FirstOrDefault(p => p.Name == feature.Name && p.Type == feature.ColumnType) is { } spare
                 ? Reset(spare)
                 : WindowProfiles.Create(feature, _maxCategories, _maxCategoryLength, reference?.Find(feature.Name));
+            if (_profile.Categories is not null)
+            {
+                _knownLabels = new string?[KnownLabelCacheSize];
+                _knownPending = new long[KnownLabelCacheSize];
+            }
         }
     }
 
     public ModelFeature Feature => _feature;
 
-    /// <summary>The drift profile (null for sensitive features, or when drift detection is off).</summary>
-    public FeatureProfile? Profile { get; }
+    /// <summary>The drift profile (null for sensitive features, or when drift detection is off), with every count added.</summary>
+    public FeatureProfile? Profile
+    {
+        get
+        {
+            FlushKnownLabels();
+            return _profile;
+        }
+    }
 
     public long Count { get; private set; }
 
@@ -148,7 +188,17 @@ internal sealed class FeatureAccumulator
 
     public double Max { get; private set; }
 
-    public void AddNumber(double value)
+    public void AddNumber(double value) => AddNumber(value, -1);
+
+    /// <summary>
+    /// The bin of the drift profile a number goes to, when the profile is binned on a reference's grid; -1 otherwise.
+    /// The folder looks up a row's bins first, then adds its numbers with them: the look-ups' cache misses overlap.
+    /// </summary>
+    public int BinOf(double value) => _kind == FeatureKind.Numerical && _profile is { } profile ? profile.BinOf(value) : -1;
+
+    /// <summary>Adds a number, with the bin <see cref="BinOf"/> gave for it (-1: none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddNumber(double value, int bin)
     {
         if (!double.IsFinite(value))
         {
@@ -159,18 +209,18 @@ internal sealed class FeatureAccumulator
                 Infinite++;
             }
 
-            Profile?.AddMissing();
+            _profile?.AddMissing();
             return;
         }
 
         Count++;
-        if (_feature.Kind == FeatureKind.Categorical)
+        if (_kind == FeatureKind.Categorical)
         {
             CountCategory(LabelOf(value));
             return;
         }
 
-        Profile?.Add(value);
+        _profile?.Add(value, bin);
         Sum += value;
         if (value < Min)
         {
@@ -188,7 +238,7 @@ internal sealed class FeatureAccumulator
         if (value is null)
         {
             Missing++;
-            Profile?.AddMissing();
+            _profile?.AddMissing();
             return;
         }
 
@@ -244,11 +294,59 @@ internal sealed class FeatureAccumulator
         return label;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CountCategory(string value)
     {
-        if (Profile is not null)
+        // A cached label instance first: no hash (see _knownLabels).
+        string?[]? known = _knownLabels;
+        if (known is not null)
         {
-            Profile.Add(value); // the profile's bounded counts are the window's category counts
+            for (int i = 0; i < _knownCount; i++)
+            {
+                if (ReferenceEquals(known[i], value))
+                {
+                    _knownPending![i]++;
+                    _hasPending = true;
+                    return;
+                }
+            }
+        }
+
+        CountCategoryByValue(value);
+    }
+
+    private void CountCategoryByValue(string value)
+    {
+        if (_profile is not null)
+        {
+            // The profile's bounded counts are the window's category counts.
+            if (_knownLabels is { } known && _internChecks < MaxInternChecks)
+            {
+                CategoryCounter counter = _profile.Categories!;
+                long overflow = counter.OverflowCount;
+                _profile.Add(value);
+                if (counter.OverflowCount == overflow && IsCacheable(value))
+                {
+                    // An interned string counted exactly (not in the overflow bucket): its later counts can wait here.
+                    int slot;
+                    if (_knownCount < known.Length)
+                    {
+                        slot = _knownCount++;
+                    }
+                    else
+                    {
+                        slot = _nextKnown;
+                        _nextKnown = (slot + 1) % known.Length;
+                        FlushKnownLabel(slot);
+                    }
+
+                    known[slot] = value;
+                }
+
+                return;
+            }
+
+            _profile.Add(value);
             return;
         }
 
@@ -265,6 +363,43 @@ internal sealed class FeatureAccumulator
         else
         {
             CollectionsMarshal.GetValueRefOrAddDefault(_categories, FeatureWindow.OverflowCategory, out _)++;
+        }
+    }
+
+    // Whether a label counted exactly may wait in the cache: a short interned string (see _knownLabels).
+    private bool IsCacheable(string value)
+    {
+        if (value.Length > KnownLabelMaxLength)
+        {
+            return false;
+        }
+
+        _internChecks++;
+        return ReferenceEquals(string.IsInterned(value), value);
+    }
+
+    private void FlushKnownLabels()
+    {
+        if (!_hasPending)
+        {
+            return;
+        }
+
+        for (int i = 0; i < _knownCount; i++)
+        {
+            FlushKnownLabel(i);
+        }
+
+        _hasPending = false;
+    }
+
+    private void FlushKnownLabel(int slot)
+    {
+        long pending = _knownPending![slot];
+        if (pending > 0)
+        {
+            _knownPending[slot] = 0;
+            _profile!.AddCounted(_knownLabels![slot]!, pending);
         }
     }
 

@@ -17,6 +17,10 @@ namespace ModelMonitoring;
 internal sealed class Folder : IDisposable
 {
     private static readonly TimeSpan s_answerTimeout = TimeSpan.FromSeconds(30);
+
+    // The grid bins of the row being added (AddToWindows), reused: passes never overlap (_passLock). An array, not a
+    // stackalloc, which would keep the method from tiered compilation's profile-guided optimization.
+    private int[] _rowBins = new int[16];
     private readonly ModelMonitoringRuntime _runtime;
     private readonly object _gate = new();
     private readonly object _passLock = new();
@@ -590,14 +594,30 @@ internal sealed class Folder : IDisposable
         segmentWindow?.StartNoLaterThan(timestamp);
         int numberOffset = index * recorder.NumberWidth;
         int[] numberFeatures = recorder.NumberFeatures;
+        double[] numbers = recorder.Numbers;
+
+        // The row's grid bins first, then the counts: each look-up is a few dependent loads from tables too large for
+        // the first-level cache, and done one after the other the features' misses would add up instead of overlapping.
+        if (_rowBins.Length < numberFeatures.Length)
+        {
+            _rowBins = new int[numberFeatures.Length];
+        }
+
+        int[] bins = _rowBins;
+        for (int slot = 0; slot < numberFeatures.Length; slot++)
+        {
+            int feature = numberFeatures[slot];
+            bins[slot] = feature >= 0 ? window.BinOf(feature, numbers[numberOffset + slot]) : -1;
+        }
+
         for (int slot = 0; slot < numberFeatures.Length; slot++)
         {
             int feature = numberFeatures[slot];
             if (feature >= 0)
             {
-                double value = recorder.Numbers[numberOffset + slot];
+                double value = numbers[numberOffset + slot];
                 features[feature].CountNumber(value);
-                window.AddNumber(feature, value);
+                window.AddNumber(feature, value, bins[slot]);
                 segmentWindow?.AddNumber(feature, value);
             }
         }

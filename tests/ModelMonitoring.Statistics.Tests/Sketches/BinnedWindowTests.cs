@@ -178,6 +178,39 @@ public sealed class BinnedWindowTests
     }
 
     [Fact]
+    public void Adding_with_the_bin_looked_up_first_gives_exactly_what_Add_gives()
+    {
+        // The folder looks a row's bins up first and adds after (Add(value, bin)): the profile must be the same.
+        FeatureProfile reference = Fill(FeatureProfile.Numerical("x"), Normal(new Random(21), 20_000, 0, 1));
+        FeatureProfile direct = FeatureProfile.CreateWindowProfile(reference);
+        FeatureProfile lookedUp = FeatureProfile.CreateWindowProfile(reference);
+        double[] values = [.. Normal(new Random(22), 5_000, 0.5, 2), double.NaN, double.PositiveInfinity, -1e300, 1e300, 0, 0];
+        foreach (double value in values)
+        {
+            direct.Add(value);
+            int bin = lookedUp.BinOf(value);
+            Assert.Equal(double.IsFinite(value), bin >= 0);
+            lookedUp.Add(value, bin);
+        }
+
+        AssertSameDistribution(direct.GetDistribution(), lookedUp.GetDistribution(), 0);
+        Assert.Equal(direct.Count, lookedUp.Count);
+        Assert.Equal(direct.MissingCount, lookedUp.MissingCount);
+        Assert.Equal(direct.NonFiniteCount, lookedUp.NonFiniteCount);
+        Assert.Equal(direct.Sum, lookedUp.Sum);
+        Assert.Equal(direct.SumOfSquares, lookedUp.SumOfSquares);
+        Assert.Equal(direct.Min, lookedUp.Min);
+        Assert.Equal(direct.Max, lookedUp.Max);
+        Assert.Equal(direct.DistinctCount, lookedUp.DistinctCount);
+
+        // Not binned (a sketched profile): no bin, and Add(value, -1) is Add(value).
+        FeatureProfile sketched = FeatureProfile.Numerical("y");
+        Assert.Equal(-1, sketched.BinOf(1.5));
+        sketched.Add(1.5, -1);
+        Assert.Equal(1, sketched.Count);
+    }
+
+    [Fact]
     public void Binned_and_sketched_profiles_merge_into_each_other_keeping_count_and_range()
     {
         FeatureProfile reference = Fill(FeatureProfile.Numerical("x"), Normal(new Random(9), 20_000, 0, 1));
