@@ -18,6 +18,7 @@ namespace ModelMonitoring.AspNetCore.Tests;
 /// AddModelMonitoring and MapModelMonitoring in a host built here, on a real loopback socket. No monitored model
 /// lives in this assembly, so these tests leave the process-wide monitors alone.
 /// </summary>
+[Collection(ProcessWideRuntimeCollection.Name)]
 public sealed class AddModelMonitoringTests
 {
     [Fact]
@@ -248,4 +249,15 @@ public sealed class AddModelMonitoringTests
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
+}
+
+/// <summary>
+/// Tests that assert which runtime is the process's activated one (<see cref="ModelMonitoringRuntime.Current"/> outside
+/// a request): every host that starts activates its own, so these run alone, never beside another test's host.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideRuntimeCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Process-wide runtime";
 }
