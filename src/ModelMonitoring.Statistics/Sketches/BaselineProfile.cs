@@ -329,8 +329,7 @@ public sealed class BaselineProfile
         BaselineDocument? document;
         try
         {
-            BaselineLimits.CheckArrays(text, source);
-            document = JsonSerializer.Deserialize(text, BaselineJsonContext.Default.BaselineDocument);
+            document = BaselineJsonReader.Read(text, source);
         }
         catch (JsonException exception)
         {
