@@ -457,8 +457,9 @@ internal ref struct BaselineJsonReader
     private double? ReadDouble(string path) =>
         _reader.TokenType == JsonTokenType.Null ? null : ReadFiniteOrNamed(path);
 
-    // A number, or one of the serializer's names for the non-finite ones (AllowNamedFloatingPointLiterals).
-    private double ReadFiniteOrNamed(string path)
+    // A number, or one of the serializer's names for the non-finite ones (AllowNamedFloatingPointLiterals). The path
+    // of an array item is its array's and its index, joined only for an error.
+    private double ReadFiniteOrNamed(string path, int index = -1)
     {
         if (_reader.TokenType == JsonTokenType.Number && _reader.TryGetDouble(out double value))
         {
@@ -483,7 +484,7 @@ internal ref struct BaselineJsonReader
             }
         }
 
-        throw WrongType(path, "a number");
+        throw WrongType(index < 0 ? path : Indexed(path, index), "a number");
     }
 
     private double[]? ReadDoubles(string path, long limit, bool namedLiterals = true)
@@ -499,7 +500,7 @@ internal ref struct BaselineJsonReader
         {
             CheckLength(path, values.Count + 1, limit, isArray: true);
             values.Add(namedLiterals || _reader.TokenType != JsonTokenType.String
-                ? ReadFiniteOrNamed(Indexed(path, values.Count))
+                ? ReadFiniteOrNamed(path, values.Count)
                 : throw WrongType(Indexed(path, values.Count), "a number"));
         }
 
