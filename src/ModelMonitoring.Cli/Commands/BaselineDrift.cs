@@ -39,7 +39,12 @@ internal static class BaselineDrift
             {
                 using (timings.Measure($"loading {Path.GetFileName(plan.Reference)}", parallel: true))
                 {
-                    return BaselineProfile.Load(plan.Reference);
+                    BaselineProfile loaded = BaselineProfile.Load(plan.Reference);
+
+                    // Each numerical feature's grid, built once here on every core: the reader's parts wait for the
+                    // baseline anyway, and each would otherwise build every grid itself when it makes its profilers.
+                    Parallel.ForEach(loaded.Features, feature => FeatureProfile.CreateWindowProfile(feature));
+                    return loaded;
                 }
             },
             CancellationToken.None);
