@@ -178,4 +178,53 @@ public sealed class CsvChunkedReadTests
             Directory.Delete(directory, recursive: true);
         }
     }
+    /// <summary>
+    /// The one pass that scans a file also finds where its chunks start and the lines before each: the same as looking
+    /// for the first line feed at or past each equal share and counting the line feeds before it, across the scan's
+    /// 1 MiB buffers, lines longer than a chunk and a file whose last line is one long line.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 10, 3_000_000)]
+    [InlineData(3, 700_000, 3_000_000)]
+    [InlineData(7, 50, 5_000_000)]
+    [InlineData(4, 2_500_000, 3_000_000)]
+    [InlineData(5, 1, 20)]
+    public void The_scan_finds_the_chunk_starts_a_search_for_line_feeds_finds(int chunks, int longestLine, int bytes)
+    {
+        var random = new Random(chunks * 31 + longestLine);
+        var text = new byte[bytes];
+        for (int i = 0; i < bytes;)
+        {
+            int line = random.Next(0, longestLine);
+            i = Math.Min(bytes, i + line);
+            if (i < bytes)
+            {
+                text[i++] = (byte)'\n';
+            }
+        }
+
+        for (int i = 0; i < bytes; i++)
+        {
+            text[i] = text[i] == 0 ? (byte)'x' : text[i];
+        }
+
+        CsvTableReader.FileShape shape = CsvTableReader.Scan(new MemoryStream(text), chunks);
+
+        var starts = new List<long> { 0 };
+        for (int k = 1; k < chunks; k++)
+        {
+            long target = Math.Max((long)bytes * k / chunks, starts[^1]);
+            int feed = Array.IndexOf(text, (byte)'\n', (int)target);
+            if (feed < 0 || feed + 1 >= bytes)
+            {
+                break;
+            }
+
+            starts.Add(feed + 1);
+        }
+
+        Assert.Equal(starts, shape.ChunkStarts);
+        Assert.Equal(starts.Select(start => (long)text.AsSpan(0, (int)start).Count((byte)'\n')), shape.LinesBefore);
+        Assert.Equal(text.AsSpan().Count((byte)'\n'), shape.LineFeeds);
+    }
 }

@@ -37,14 +37,14 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
     {
         using FileStream stream = InputFile.OpenRead(path);
         char separator = delimiter ?? Detect(stream);
-        stream.Position = 0;
-        FileShape shape = Scan(stream);
-        stream.Position = 0;
         long length = stream.Length;
-        int chunks = (int)Math.Min(parallelism, length / Math.Max(1, minimumBytesPerChunk));
-        if (chunks > 1 && !shape.HasQuote && !shape.HasLoneCarriageReturn)
+        int chunks = (int)Math.Clamp(length / Math.Max(1, minimumBytesPerChunk), 1, Math.Max(1, parallelism));
+        stream.Position = 0;
+        FileShape shape = Scan(stream, chunks);
+        stream.Position = 0;
+        if (shape.ChunkStarts.Length > 1 && !shape.HasQuote && !shape.HasLoneCarriageReturn)
         {
-            return ReadInChunks(path, stream, separator, selection, chunks, RowsAtMost(shape), progress, cancellationToken);
+            return ReadInChunks(path, stream, separator, selection, shape, progress, cancellationToken);
         }
 
         return Guarded(path, () =>
@@ -111,11 +111,13 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
     /// columns are joined in order (<see cref="LoadedColumn.Join"/>); a chunk's error is thrown only when no earlier
     /// chunk failed, so the error is the one a sequential read meets first.
     /// </summary>
-    private static TableData ReadInChunks(string path, FileStream stream, char separator, ColumnSelection selection, int chunks, int rowsAtMost, IProgress<double>? progress, CancellationToken cancellationToken)
+    private static TableData ReadInChunks(string path, FileStream stream, char separator, ColumnSelection selection, FileShape shape, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         long length = stream.Length;
-        long[] starts = ChunkStarts(stream, length, chunks, out long[] linesBefore);
-        chunks = starts.Length;
+        long[] starts = shape.ChunkStarts;
+        long[] linesBefore = shape.LinesBefore;
+        int chunks = starts.Length;
+        int rowsAtMost = RowsAtMost(shape);
 
         // The header (the first non-blank row), read before the chunks so that every chunk knows the columns.
         string[] header = Guarded(path, () =>
@@ -171,7 +173,8 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
                 using FileStream own = InputFile.OpenRead(path);
                 var range = new FileRange(own, start, end, leaveOpen: false);
                 // The first chunk's columns are sized for the whole file: the later chunks' values are appended to them.
-                int capacity = index == 0 ? rowsAtMost : (int)Math.Min(CountLineFeeds(own, start, end) + 1, Array.MaxLength);
+                long lineFeeds = (index + 1 < chunks ? linesBefore[index + 1] : shape.LineFeeds) - linesBefore[index];
+                int capacity = index == 0 ? rowsAtMost : (int)Math.Min(lineFeeds + 1, Array.MaxLength);
                 own.Position = start;
                 results[index] = Guarded(path, () =>
                 {
@@ -205,69 +208,6 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
     }
 
     /// <summary>Where each chunk starts: just after a line feed at or after an even share of the file.</summary>
-    private static long[] ChunkStarts(FileStream stream, long length, int chunks, out long[] linesBefore)
-    {
-        var starts = new List<long> { 0 };
-        var buffer = new byte[1 << 16];
-        for (int k = 1; k < chunks; k++)
-        {
-            long target = Math.Max(length * k / chunks, starts[^1]);
-            stream.Position = target;
-            long start = -1;
-            int read;
-            long position = target;
-            while (start < 0 && (read = stream.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                int feed = buffer.AsSpan(0, read).IndexOf((byte)'\n');
-                if (feed >= 0)
-                {
-                    start = position + feed + 1;
-                }
-
-                position += read;
-            }
-
-            if (start < 0 || start >= length)
-            {
-                break;
-            }
-
-            if (start > starts[^1])
-            {
-                starts.Add(start);
-            }
-        }
-
-        linesBefore = new long[starts.Count];
-        for (int k = 1; k < starts.Count; k++)
-        {
-            linesBefore[k] = linesBefore[k - 1] + CountLineFeeds(stream, starts[k - 1], starts[k]);
-        }
-
-        return [.. starts];
-    }
-
-    private static long CountLineFeeds(FileStream stream, long start, long end)
-    {
-        var buffer = new byte[1 << 20];
-        stream.Position = start;
-        long lines = 0;
-        long left = end - start;
-        while (left > 0)
-        {
-            int read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-            if (read == 0)
-            {
-                break;
-            }
-
-            lines += buffer.AsSpan(0, read).Count((byte)'\n');
-            left -= read;
-        }
-
-        return lines;
-    }
-
     /// <summary>
     /// Reads rows into columns. <paramref name="knownHeader"/> is null for the file's start (the first non-blank row is
     /// the header) and the header for a later chunk; <paramref name="lineOffset"/> is added to line numbers. <paramref name="parts"/>,
@@ -499,17 +439,35 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
         return Candidates[best];
     }
 
-    /// <summary>What one pass over the bytes tells about a file: its line feeds, and whether rows can be cut at them.</summary>
-    internal readonly record struct FileShape(long LineFeeds, bool EndsWithLineFeed, bool HasQuote, bool HasLoneCarriageReturn);
+    /// <summary>
+    /// What one pass over the bytes tells about a file: its line feeds, whether rows can be cut at them, and where to
+    /// cut it into chunks of whole lines.
+    /// </summary>
+    /// <param name="LineFeeds">How many line feeds the file holds.</param>
+    /// <param name="EndsWithLineFeed">Whether its last byte is a line feed (or it is empty).</param>
+    /// <param name="HasQuote">Whether it holds a quote (a quoted field may hold a line feed).</param>
+    /// <param name="HasLoneCarriageReturn">Whether it holds a carriage return not followed by a line feed.</param>
+    /// <param name="ChunkStarts">Where each chunk starts: 0, then just after the first line feed at or past each equal share of the file.</param>
+    /// <param name="LinesBefore">How many line feeds come before each chunk's start.</param>
+    internal readonly record struct FileShape(long LineFeeds, bool EndsWithLineFeed, bool HasQuote, bool HasLoneCarriageReturn, long[] ChunkStarts, long[] LinesBefore);
 
     /// <summary>
     /// Counts the line feeds (vectorised; from the page cache after the first read) and looks for quotes and carriage
-    /// returns not followed by a line feed: without either, every line feed ends a row.
+    /// returns not followed by a line feed: without either, every line feed ends a row. In the same pass, finds where
+    /// to cut the file into <paramref name="chunks"/> ranges of whole lines, and the lines before each, so that reading
+    /// in chunks needs no second pass over the bytes.
     /// </summary>
-    internal static FileShape Scan(Stream stream)
+    internal static FileShape Scan(Stream stream, int chunks = 1)
     {
+        long length = stream.CanSeek ? stream.Length - stream.Position : 0;
+        var starts = new List<long> { 0 };
+        var linesBefore = new List<long> { 0 };
+        int next = chunks > 1 && length > 0 ? 1 : chunks; // the chunk whose start is looked for next
+        long target = length * next / Math.Max(1, chunks);
+
         var buffer = new byte[1 << 20];
         long lines = 0;
+        long position = 0; // of the buffer's first byte
         bool quote = false;
         bool lone = false;
         int read;
@@ -518,6 +476,30 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
         while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
         {
             ReadOnlySpan<byte> chunk = buffer.AsSpan(0, read);
+
+            // A chunk starts just after the first line feed at or past its target (the previous start, at least).
+            while (next < chunks && target < position + read)
+            {
+                int from = (int)Math.Max(0, target - position);
+                int feed = chunk[from..].IndexOf((byte)'\n');
+                if (feed < 0)
+                {
+                    break; // in a later buffer
+                }
+
+                long start = position + from + feed + 1;
+                if (start >= length)
+                {
+                    next = chunks; // the rest of the file is one line: no more chunks
+                    break;
+                }
+
+                starts.Add(start);
+                linesBefore.Add(lines + chunk[..(from + feed + 1)].Count((byte)'\n'));
+                next++;
+                target = Math.Max(length * next / chunks, start);
+            }
+
             lines += chunk.Count((byte)'\n');
             quote = quote || chunk.Contains((byte)'"');
             if (carried && chunk[0] != '\n')
@@ -537,9 +519,10 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
 
             carried = chunk[^1] == '\r';
             last = chunk[^1];
+            position += read;
         }
 
-        return new FileShape(lines, last == '\n', quote, lone || carried);
+        return new FileShape(lines, last == '\n', quote, lone || carried, [.. starts], [.. linesBefore]);
     }
 
     /// <summary>
