@@ -64,6 +64,30 @@ internal sealed class BaselineColumnProfiler
         }
     }
 
+    /// <summary>
+    /// Profiles finite numbers in order: the same counts as <see cref="AddNumber"/> for each, but the profile's pass
+    /// and the quality counter's pass each keep their own tables in the cache.
+    /// </summary>
+    public void AddNumbers(ReadOnlySpan<double> values)
+    {
+        if (reference is null)
+        {
+            return;
+        }
+
+        FeatureProfile profile = Profile;
+        foreach (double value in values)
+        {
+            profile.Add(value);
+        }
+
+        FeatureQualityCounter quality = Quality;
+        foreach (double value in values)
+        {
+            quality.AddNumber(value);
+        }
+    }
+
     /// <summary>Profiles a label.</summary>
     public void AddLabel(string value)
     {

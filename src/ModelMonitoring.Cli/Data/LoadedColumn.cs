@@ -24,6 +24,13 @@ internal sealed class LoadedColumn
     private int profiled;
     private bool stopped;
 
+    // A profiled column's latest numbers, handed to the profiler a block at a time: a row-by-row reader touches every
+    // column's grid and counters once per row, which with 16 columns does not fit the core's cache, where a block
+    // binned column by column does (about 2x fewer nanoseconds per value, docs/benchmarks.md).
+    private const int PendingBlock = 1024;
+    private double[]? pending;
+    private int pendingCount;
+
     /// <summary>Starts a column.</summary>
     /// <param name="name">The column's name.</param>
     /// <param name="forceCategorical">Whether to read labels whatever the values are.</param>
@@ -84,8 +91,18 @@ internal sealed class LoadedColumn
     /// <summary>How many values are not missing.</summary>
     public int Count => profiler is not null ? profiled : numbers?.Count ?? labels?.Count ?? 0;
 
-    /// <summary>The profiler the values went to, when the column was profiled as it was read rather than kept.</summary>
-    public BaselineColumnProfiler? Profiler => profiler;
+    /// <summary>
+    /// The profiler the values went to, when the column was profiled as it was read rather than kept; reading it hands
+    /// the profiler the numbers still held back for the next block, so it has every value read so far.
+    /// </summary>
+    public BaselineColumnProfiler? Profiler
+    {
+        get
+        {
+            FlushPending();
+            return profiler;
+        }
+    }
 
     /// <summary>The column as a statistics sample.</summary>
     public ColumnSample ToSample()
@@ -166,8 +183,13 @@ internal sealed class LoadedColumn
         {
             if (profiler.TakesNumbers)
             {
-                profiler.AddNumber(value);
+                double[] block = pending ??= new double[PendingBlock];
+                block[pendingCount++] = value;
                 profiled++;
+                if (pendingCount == block.Length)
+                {
+                    FlushPending();
+                }
             }
             else
             {
@@ -328,6 +350,8 @@ internal sealed class LoadedColumn
                 break; // the column is in error from the first value of the other type on: nothing after it counts
             }
 
+            first.FlushPending();
+            part.FlushPending();
             first.profiler!.Merge(part.profiler!);
             first.profiled += part.profiled;
             first.Missing += part.Missing;
@@ -515,11 +539,22 @@ internal sealed class LoadedColumn
         }
     }
 
+    // The numbers held back for the next block, profiled now.
+    private void FlushPending()
+    {
+        if (pendingCount > 0)
+        {
+            profiler!.AddNumbers(pending.AsSpan(0, pendingCount));
+            pendingCount = 0;
+        }
+    }
+
     // The first value of the other type in a profiled column: nothing more is counted, and the comparison reports it.
     private void Stop(string value, long line)
     {
         if (!stopped)
         {
+            FlushPending();
             stopped = true;
             NotNumeric = true;
             FirstNonNumber = (value, line);
