@@ -8,6 +8,8 @@
 # once (generate_scale_csv.py, csv-to-parquet), then RUNS rounds (default 3) of every command, interleaved so that a
 # change in the machine's load hits them alike. Prints one line per run: wall, user and sys seconds, peak memory.
 # With MLMON_BEFORE=/path/to/an/older/mlmon.dll, the older build's exact and baseline CSV runs join each round.
+# With MLMON_READYTORUN=1, mlmon published ReadyToRun for this machine's runtime identifier (precompiled, so a short
+# run spends less of its CPU in the JIT) joins each round too.
 set -euo pipefail
 DATA=${1:-/tmp/mlmon-scale}
 RUNS=${2:-3}
@@ -23,6 +25,10 @@ if [ ! -f "$DATA/reference.parquet" ]; then
   for f in reference current; do dotnet "$OUT/csv2pq/csv-to-parquet.dll" "$DATA/$f.csv" "$DATA/$f.parquet"; done
 fi
 M="$OUT/mlmon/mlmon.dll"
+if [ -n "${MLMON_READYTORUN:-}" ]; then
+  RID=$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')
+  dotnet publish "$ROOT/src/ModelMonitoring.Cli" -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true -o "$OUT/mlmon-r2r" -nologo -v:q >/dev/null
+fi
 dotnet "$M" baseline "$DATA/reference.csv" --out "$OUT/ref.baseline.json" >/dev/null
 
 measure() { # name, command...
@@ -47,4 +53,9 @@ for run in $(seq "$RUNS"); do
   echo "#   $(cat "$OUT/stderr")"
   measure baseline-parquet dotnet "$M" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.parquet" -f json --timings
   echo "#   $(cat "$OUT/stderr")"
+  if [ -n "${MLMON_READYTORUN:-}" ]; then
+    measure readytorun-exact-csv dotnet "$OUT/mlmon-r2r/mlmon.dll" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json
+    measure readytorun-baseline-csv dotnet "$OUT/mlmon-r2r/mlmon.dll" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json
+    measure readytorun-baseline-parquet dotnet "$OUT/mlmon-r2r/mlmon.dll" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.parquet" -f json
+  fi
 done
