@@ -24,6 +24,8 @@ namespace ModelMonitoring.Sketches;
 /// </remarks>
 internal ref struct BaselineJsonReader
 {
+    private delegate bool TryGetInteger<T>(ref Utf8JsonReader reader, out T value);
+
     private readonly ReadOnlySpan<byte> _utf8;
     private readonly string? _source;
     private Utf8JsonReader _reader;
@@ -507,7 +509,17 @@ internal ref struct BaselineJsonReader
         return [.. values];
     }
 
-    private long[]? ReadInt64s(string path, long limit)
+    private long[]? ReadInt64s(string path, long limit) =>
+        ReadIntegers(path, limit, "a 64-bit integer", static (ref Utf8JsonReader reader, out long value) => reader.TryGetInt64(out value));
+
+    private ulong[]? ReadUInt64s(string path, long limit) =>
+        ReadIntegers(path, limit, "an unsigned 64-bit integer", static (ref Utf8JsonReader reader, out ulong value) => reader.TryGetUInt64(out value));
+
+    private int[]? ReadInt32s(string path, long limit) =>
+        ReadIntegers(path, limit, "a 32-bit integer", static (ref Utf8JsonReader reader, out int value) => reader.TryGetInt32(out value));
+
+    // An array of integers of one width: each item a JSON number that fits it.
+    private T[]? ReadIntegers<T>(string path, long limit, string expected, TryGetInteger<T> tryGet)
     {
         if (_reader.TokenType == JsonTokenType.Null)
         {
@@ -515,50 +527,12 @@ internal ref struct BaselineJsonReader
         }
 
         ExpectArray(path);
-        var values = new List<long>();
+        var values = new List<T>();
         while (NextItem())
         {
             CheckLength(path, values.Count + 1, limit, isArray: true);
-            values.Add(_reader.TokenType == JsonTokenType.Number && _reader.TryGetInt64(out long value)
-                ? value : throw WrongType(Indexed(path, values.Count), "a 64-bit integer"));
-        }
-
-        return [.. values];
-    }
-
-    private ulong[]? ReadUInt64s(string path, long limit)
-    {
-        if (_reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        ExpectArray(path);
-        var values = new List<ulong>();
-        while (NextItem())
-        {
-            CheckLength(path, values.Count + 1, limit, isArray: true);
-            values.Add(_reader.TokenType == JsonTokenType.Number && _reader.TryGetUInt64(out ulong value)
-                ? value : throw WrongType(Indexed(path, values.Count), "an unsigned 64-bit integer"));
-        }
-
-        return [.. values];
-    }
-
-    private int[]? ReadInt32s(string path, long limit)
-    {
-        if (_reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        ExpectArray(path);
-        var values = new List<int>();
-        while (NextItem())
-        {
-            CheckLength(path, values.Count + 1, limit, isArray: true);
-            values.Add(_reader.TokenType == JsonTokenType.Number && _reader.TryGetInt32(out int value)
-                ? value : throw WrongType(Indexed(path, values.Count), "a 32-bit integer"));
+            values.Add(_reader.TokenType == JsonTokenType.Number && tryGet(ref _reader, out T value)
+                ? value : throw WrongType(Indexed(path, values.Count), expected));
         }
 
         return [.. values];
