@@ -89,6 +89,38 @@ public sealed class ParquetTests : IDisposable
         return dir.Write(name, text.ToString());
     }
 
+    /// <summary>
+    /// An optional double column is read from its packed physical values run by run between the nulls: every row keeps
+    /// its value or its gap, across the reader's batches of 65,536 and row groups, with runs of nulls that cross them.
+    /// </summary>
+    [Fact]
+    public void Optional_doubles_keep_every_row_across_batches_and_row_groups()
+    {
+        const int rows = 150_000;
+        var values = new double?[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            bool inNullRun = (i >= 65_530 && i < 65_545) || (i >= 99_990 && i < 100_010) || i == rows - 1;
+            values[i] = inNullRun || i % 97 == 0 ? null : i % 101 == 0 ? double.NaN : i * 0.25;
+        }
+
+        string path = dir.File_("optional.parquet");
+        using (var file = new ParquetFileWriter(path, [new Column<double?>("x")]))
+        {
+            foreach ((int start, int count) in new[] { (0, 100_000), (100_000, rows - 100_000) })
+            {
+                using RowGroupWriter group = file.AppendRowGroup();
+                using var writer = group.NextColumn().LogicalWriter<double?>();
+                writer.WriteBatch(values.AsSpan(start, count));
+            }
+
+            file.Close();
+        }
+
+        double[] byRow = Dataset.Load(path)["x"].NumbersByRow()!;
+        Assert.Equal(values.Select(v => v ?? double.NaN), byRow);
+    }
+
     [Fact]
     public void Typed_columns_are_read_with_their_types_nulls_and_non_finite_numbers_missing()
     {

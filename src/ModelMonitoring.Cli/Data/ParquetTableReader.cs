@@ -162,6 +162,9 @@ internal sealed class ParquetTableReader : ITableReader
                 Each<double>(reader, buffers, column.AddNumbers);
                 break;
             case var t when t == typeof(double): Numbers<double>(reader, column, buffers); break;
+            case var t when t == typeof(double?) && !column.IsCategorical && reader is ColumnReader<double> { ColumnDescriptor.MaxDefinitionLevel: > 0 } physical:
+                OptionalDoubles(physical, column, buffers);
+                break;
             case var t when t == typeof(double?): NullableNumbers<double>(reader, column, buffers); break;
             case var t when t == typeof(float): Numbers<float>(reader, column, buffers); break;
             case var t when t == typeof(float?): NullableNumbers<float>(reader, column, buffers); break;
@@ -267,6 +270,51 @@ internal sealed class ParquetTableReader : ITableReader
 
                 int length = System.Text.Encoding.UTF8.GetChars(bytes, text);
                 column.AddLabel(text.AsSpan(0, length));
+            }
+        }
+    }
+
+    /// <summary>
+    /// An optional DOUBLE column (what pandas writes for float64) read from its physical values: a batch's defined
+    /// values come packed, and each run of them between nulls is appended in bulk. The logical reader makes a
+    /// <c>double?</c> per value, which was then added one at a time.
+    /// </summary>
+    private static void OptionalDoubles(ColumnReader<double> reader, LoadedColumn column, Buffers buffers)
+    {
+        short defined = reader.ColumnDescriptor.MaxDefinitionLevel;
+        double[] values = buffers.Get<double>(BatchSize);
+        short[] definitions = buffers.Get<short>(BatchSize);
+        while (reader.HasNext)
+        {
+            int levels = (int)reader.ReadBatch(BatchSize, definitions, Span<short>.Empty, values, out long _);
+            int next = 0; // the next packed value
+            int i = 0;
+            while (i < levels)
+            {
+                int present = i;
+                while (present < levels && definitions[present] == defined)
+                {
+                    present++;
+                }
+
+                if (present > i)
+                {
+                    column.AddNumbers(values.AsSpan(next, present - i));
+                    next += present - i;
+                }
+
+                int absent = present;
+                while (absent < levels && definitions[absent] != defined)
+                {
+                    absent++;
+                }
+
+                if (absent > present)
+                {
+                    column.AddMissing(absent - present);
+                }
+
+                i = absent;
             }
         }
     }
