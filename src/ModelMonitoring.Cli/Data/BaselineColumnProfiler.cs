@@ -75,11 +75,7 @@ internal sealed class BaselineColumnProfiler
             return;
         }
 
-        FeatureProfile profile = Profile;
-        foreach (double value in values)
-        {
-            profile.Add(value);
-        }
+        Profile.Add(values);
 
         FeatureQualityCounter quality = Quality;
         foreach (double value in values)

@@ -356,6 +356,76 @@ public sealed class FeatureProfile
         }
     }
 
+    /// <summary>
+    /// Adds numbers in order: the same result as <see cref="Add(double)"/> for each, bit for bit (NaN and infinities
+    /// missing). Faster for a binned profile (a window compared with a reference): the moments and the range stay in
+    /// registers over each run of finite values instead of being loaded and stored on the profile for every value.
+    /// </summary>
+    /// <param name="values">The values.</param>
+    /// <exception cref="InvalidOperationException">The feature is categorical.</exception>
+    public void Add(ReadOnlySpan<double> values)
+    {
+        int i = 0;
+        while (i < values.Length)
+        {
+            // The ordinary path while exact value counts are tracked, for a sketched profile, and for non-finite values.
+            i = _bins is null || !_distinctOverflow || _count == 0 || !double.IsFinite(values[i])
+                ? AddOne(values, i)
+                : AddBinnedRun(values, i);
+        }
+    }
+
+    private int AddOne(ReadOnlySpan<double> values, int index)
+    {
+        Add(values[index]);
+        return index + 1;
+    }
+
+    // Adds the finite values from start on, up to the first non-finite one; returns its index (or the length).
+    private int AddBinnedRun(ReadOnlySpan<double> values, int start)
+    {
+        BinTotal[] bins = _bins!;
+        QuantileGrid grid = _binGrid!;
+        double shift = _shift;
+        double sum = _shiftedSum;
+        double squares = _shiftedSumOfSquares;
+        double min = _min;
+        double max = _max;
+        int i = start;
+        for (; i < values.Length; i++)
+        {
+            double value = values[i];
+            if (!double.IsFinite(value))
+            {
+                break;
+            }
+
+            double shifted = value - shift;
+            sum += shifted;
+            squares += shifted * shifted;
+            if (value < min)
+            {
+                min = value;
+            }
+
+            if (value > max)
+            {
+                max = value;
+            }
+
+            ref BinTotal bin = ref bins[grid.BinOf(value)];
+            bin.Count++;
+            bin.Sum += value;
+        }
+
+        _count += i - start;
+        _shiftedSum = sum;
+        _shiftedSumOfSquares = squares;
+        _min = min;
+        _max = max;
+        return i;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AddToBin(BinTotal[] bins, double value, int index)
     {

@@ -36,6 +36,51 @@ public sealed class BinnedWindowTests
         Assert.Equal(512, fromEmpty.SketchK);
     }
 
+    /// <summary>
+    /// Adding a span gives, bit for bit, what adding its values one by one gives: a binned window from its first value
+    /// (exact value counts tracked, then overflowing in the middle of a span), with NaN and infinities between runs,
+    /// and a sketched profile.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Adding_a_span_is_adding_its_values_one_by_one(bool binned)
+    {
+        var random = new Random(5);
+        FeatureProfile reference = Fill(FeatureProfile.Numerical("price"), Normal(random, 20_000, 100, 15));
+        double[] values = [.. Enumerable.Range(0, 30_000).Select(i => i switch
+        {
+            < 500 => i % 7, // few distinct values first: exact counts tracked, then overflowing
+            _ when i % 997 == 0 => double.NaN,
+            _ when i % 1_499 == 0 => i % 2 == 0 ? double.PositiveInfinity : double.NegativeInfinity,
+            _ => Math.Round(100 + (random.NextDouble() * 60) - 30, 3),
+        })];
+        FeatureProfile one = binned ? FeatureProfile.CreateWindowProfile(reference) : FeatureProfile.Numerical("price");
+        FeatureProfile spans = binned ? FeatureProfile.CreateWindowProfile(reference) : FeatureProfile.Numerical("price");
+        foreach (double value in values)
+        {
+            one.Add(value);
+        }
+
+        for (int start = 0; start < values.Length; start += 1_024)
+        {
+            spans.Add(values.AsSpan(start, Math.Min(1_024, values.Length - start)));
+        }
+
+        Assert.Equal(binned, spans.IsBinned);
+        Assert.Equal(one.Count, spans.Count);
+        Assert.Equal(one.MissingCount, spans.MissingCount);
+        Assert.Equal(one.NonFiniteCount, spans.NonFiniteCount);
+        Assert.Equal(one.DistinctCount, spans.DistinctCount);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(one.Mean), BitConverter.DoubleToInt64Bits(spans.Mean));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(one.StandardDeviation), BitConverter.DoubleToInt64Bits(spans.StandardDeviation));
+        Assert.Equal(one.Min, spans.Min);
+        Assert.Equal(one.Max, spans.Max);
+        Assert.Equal(one.GetDistribution().Values.ToArray(), spans.GetDistribution().Values.ToArray());
+        Assert.Equal(one.GetDistribution().Weights.ToArray(), spans.GetDistribution().Weights.ToArray());
+        Assert.Throws<InvalidOperationException>(() => FeatureProfile.Categorical("region").Add([1.0]));
+    }
+
     [Fact]
     public void The_grid_is_derived_once_and_shared_by_every_window_of_a_reference()
     {
