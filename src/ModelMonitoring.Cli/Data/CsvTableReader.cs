@@ -207,7 +207,6 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
         return Finish(path, columns, results.Sum(r => r!.RowCount), header: true);
     }
 
-    /// <summary>Where each chunk starts: just after a line feed at or after an even share of the file.</summary>
     /// <summary>
     /// Reads rows into columns. <paramref name="knownHeader"/> is null for the file's start (the first non-blank row is
     /// the header) and the header for a later chunk; <paramref name="lineOffset"/> is added to line numbers. <paramref name="parts"/>,

@@ -51,11 +51,7 @@ internal ref struct BaselineJsonReader
         var reader = new BaselineJsonReader(utf8, source);
         reader.Next();
         BaselineDocument? document = reader._reader.TokenType == JsonTokenType.Null ? null : reader.ReadBaseline();
-        if (reader._reader.Read())
-        {
-            throw reader.WrongType("$", "nothing after the baseline object");
-        }
-
+        reader._reader.Read(); // false at the end; throws, with its position, on anything after the baseline
         return document;
     }
 

@@ -369,16 +369,15 @@ public sealed class FeatureProfile
         while (i < values.Length)
         {
             // The ordinary path while exact value counts are tracked, for a sketched profile, and for non-finite values.
-            i = _bins is null || !_distinctOverflow || _count == 0 || !double.IsFinite(values[i])
-                ? AddOne(values, i)
-                : AddBinnedRun(values, i);
+            if (_bins is null || !_distinctOverflow || _count == 0 || !double.IsFinite(values[i]))
+            {
+                Add(values[i++]);
+            }
+            else
+            {
+                i = AddBinnedRun(values, i);
+            }
         }
-    }
-
-    private int AddOne(ReadOnlySpan<double> values, int index)
-    {
-        Add(values[index]);
-        return index + 1;
     }
 
     // Adds the finite values from start on, up to the first non-finite one; returns its index (or the length).
