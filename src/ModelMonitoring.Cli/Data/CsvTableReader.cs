@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using nietras.SeparatedValues;
@@ -212,6 +213,9 @@ internal sealed class CsvTableReader(char? delimiter, int parallelism = 1, long 
     /// the header) and the header for a later chunk; <paramref name="lineOffset"/> is added to line numbers. <paramref name="parts"/>,
     /// for a chunk, says where each column's values go in the arrays the chunks share (by position in the header).
     /// </summary>
+    // One call reads a whole chunk: compiled fully optimized when first called, rather than taken from the ReadyToRun
+    // image (which cannot be replaced mid-loop) or started unoptimized and patched while it runs.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TableData ReadRows(
         string path,
         SepReader reader,

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ModelMonitoring.Statistics;
@@ -48,6 +49,9 @@ internal static class DoubleRadixSort
         }
     }
 
+    // Called once per column and spends the run in its loops: compiled fully optimized for this machine when first
+    // called (as the JIT already did, for its stackalloc), never taken from a ReadyToRun image built for any x64.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double[] Values, long[] Counts) Sort(ReadOnlySpan<double> values, Span<ulong> keys, Span<ulong> scratch, out double? firstNonFinite)
     {
         firstNonFinite = null;

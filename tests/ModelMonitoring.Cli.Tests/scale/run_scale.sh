@@ -7,9 +7,11 @@
 # Needs Debian's python3-pandas and python3-scipy (apt-get install -y python3-pandas python3-scipy). Writes the data
 # once (generate_scale_csv.py, csv-to-parquet), then RUNS rounds (default 3) of every command, interleaved so that a
 # change in the machine's load hits them alike. Prints one line per run: wall, user and sys seconds, peak memory.
+# mlmon runs as users install it: packed (ReadyToRun for this machine's runtime identifier) and installed with
+# `dotnet tool install --tool-path`. The portable, JIT-compiled build (`dotnet mlmon.dll`, what the "any" package and
+# `dotnet run` give) joins each round as the jit-* rows, and both run a 1,000-row file against the baseline
+# (startup-*: the fixed cost of a run).
 # With MLMON_BEFORE=/path/to/an/older/mlmon.dll, the older build's exact and baseline CSV runs join each round.
-# With MLMON_READYTORUN=1, mlmon published ReadyToRun for this machine's runtime identifier (precompiled, so a short
-# run spends less of its CPU in the JIT) joins each round too.
 set -euo pipefail
 DATA=${1:-/tmp/mlmon-scale}
 RUNS=${2:-3}
@@ -24,12 +26,12 @@ if [ ! -f "$DATA/reference.parquet" ]; then
   dotnet build "$ROOT/tests/ModelMonitoring.Cli.Tests/scale/csv-to-parquet" -c Release -o "$OUT/csv2pq" -nologo -v:q >/dev/null
   for f in reference current; do dotnet "$OUT/csv2pq/csv-to-parquet.dll" "$DATA/$f.csv" "$DATA/$f.parquet"; done
 fi
-M="$OUT/mlmon/mlmon.dll"
-if [ -n "${MLMON_READYTORUN:-}" ]; then
-  RID=$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')
-  dotnet publish "$ROOT/src/ModelMonitoring.Cli" -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true -o "$OUT/mlmon-r2r" -nologo -v:q >/dev/null
-fi
-dotnet "$M" baseline "$DATA/reference.csv" --out "$OUT/ref.baseline.json" >/dev/null
+J="$OUT/mlmon/mlmon.dll"
+dotnet pack "$ROOT/src/ModelMonitoring.Cli" -c Release -o "$OUT/package" -nologo -v:q >/dev/null
+dotnet tool install --tool-path "$OUT/tools" --add-source "$OUT/package" ModelMonitoring.Cli >/dev/null
+M="$OUT/tools/mlmon"
+"$M" baseline "$DATA/reference.csv" --out "$OUT/ref.baseline.json" >/dev/null
+head -n 1001 "$DATA/current.csv" >"$OUT/current-1000.csv"
 
 measure() { # name, command...
   local name=$1; shift
@@ -45,17 +47,16 @@ for run in $(seq "$RUNS"); do
     measure before-exact-csv dotnet "$MLMON_BEFORE" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json
     measure before-baseline-csv dotnet "$MLMON_BEFORE" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json
   fi
-  measure exact-csv dotnet "$M" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json --timings
+  measure exact-csv "$M" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json --timings
   echo "#   $(cat "$OUT/stderr")"
-  measure exact-parquet dotnet "$M" drift -r "$DATA/reference.parquet" -c "$DATA/current.parquet" -f json --timings
+  measure exact-parquet "$M" drift -r "$DATA/reference.parquet" -c "$DATA/current.parquet" -f json --timings
   echo "#   $(cat "$OUT/stderr")"
-  measure baseline-csv dotnet "$M" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json --timings
+  measure baseline-csv "$M" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json --timings
   echo "#   $(cat "$OUT/stderr")"
-  measure baseline-parquet dotnet "$M" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.parquet" -f json --timings
+  measure baseline-parquet "$M" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.parquet" -f json --timings
   echo "#   $(cat "$OUT/stderr")"
-  if [ -n "${MLMON_READYTORUN:-}" ]; then
-    measure readytorun-exact-csv dotnet "$OUT/mlmon-r2r/mlmon.dll" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json
-    measure readytorun-baseline-csv dotnet "$OUT/mlmon-r2r/mlmon.dll" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json
-    measure readytorun-baseline-parquet dotnet "$OUT/mlmon-r2r/mlmon.dll" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.parquet" -f json
-  fi
+  measure startup "$M" drift -r "$OUT/ref.baseline.json" -c "$OUT/current-1000.csv" -f json
+  measure jit-exact-csv dotnet "$J" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json
+  measure jit-baseline-csv dotnet "$J" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json
+  measure jit-startup dotnet "$J" drift -r "$OUT/ref.baseline.json" -c "$OUT/current-1000.csv" -f json
 done
