@@ -76,12 +76,7 @@ internal sealed class BaselineColumnProfiler
         }
 
         Profile.Add(values);
-
-        FeatureQualityCounter quality = Quality;
-        foreach (double value in values)
-        {
-            quality.AddNumber(value);
-        }
+        Quality.AddNumbers(values);
     }
 
     /// <summary>Profiles a label.</summary>

@@ -103,6 +103,56 @@ public sealed class FeatureQualityCounter
         }
     }
 
+    /// <summary>
+    /// Counts numbers: what <see cref="AddNumber"/> counts for each, in one pass that reads the reference's range and
+    /// robust z-score once rather than for every value.
+    /// </summary>
+    public void AddNumbers(ReadOnlySpan<double> values)
+    {
+        if (Type == ColumnType.Categorical || Reference is not { } reference)
+        {
+            foreach (double value in values)
+            {
+                AddNumber(value);
+            }
+
+            return;
+        }
+
+        bool hasRange = reference.HasRange;
+        double lower = reference.Lower;
+        double upper = reference.Upper;
+        bool scored = reference.Robust.HasValue;
+        RobustZScore robust = reference.Robust.GetValueOrDefault();
+        double threshold = _robustThreshold;
+        long missing = 0;
+        long outOfRange = 0;
+        long robustOutliers = 0;
+        foreach (double value in values)
+        {
+            if (!double.IsFinite(value))
+            {
+                missing++;
+                continue;
+            }
+
+            if (hasRange && (value < lower || value > upper))
+            {
+                outOfRange++;
+            }
+
+            if (scored && Math.Abs(robust.Score(value)) > threshold)
+            {
+                robustOutliers++;
+            }
+        }
+
+        _values += values.Length;
+        _missing += missing;
+        _outOfRange += outOfRange;
+        _robustOutliers += robustOutliers;
+    }
+
     /// <summary>Counts a label: missing when null, empty or blank; else checked against the reference's categories.</summary>
     public void AddLabel(string? value)
     {

@@ -90,6 +90,46 @@ public sealed class DataQualityTests
     }
 
     [Fact]
+    public void AddingASpanCountsWhatAddingItsNumbersOneByOneCounts()
+    {
+        RobustZScore robust = RobustZScore.Fit(Reference.Numbers);
+        double[] values =
+        [
+            12, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 9.5, 10, 20, 20.5, 8.9, 15,
+            robust.Median, robust.Median + (4 * robust.Scale), robust.Median - (5 * robust.Scale), robust.Median + (2.5 * robust.Scale), 1e308, -1e308,
+        ];
+        FeatureQualityReference?[] references =
+        [
+            FeatureQualityReference.FromSample(Reference),
+            FeatureQualityReference.FromSample(ColumnSample.Numerical("price", [5, 5, 5, 5])), // scale 0: any other value scores ±Infinity
+            null,
+        ];
+        foreach (FeatureQualityReference? reference in references)
+        {
+            var oneByOne = new FeatureQualityCounter("price", ColumnType.Numerical, reference);
+            var span = new FeatureQualityCounter("price", ColumnType.Numerical, reference);
+            foreach (double value in values)
+            {
+                oneByOne.AddNumber(value);
+            }
+
+            span.AddNumbers(values.AsSpan(0, 7));
+            span.AddNumbers(values.AsSpan(7));
+            FeatureQuality expected = oneByOne.ToResult();
+            FeatureQuality actual = span.ToResult();
+            Assert.Equal(
+                (expected.Values, expected.Missing, expected.OutOfRange, expected.RobustOutliers, expected.HasRange),
+                (actual.Values, actual.Missing, actual.OutOfRange, actual.RobustOutliers, actual.HasRange));
+        }
+
+        // The counts are not trivially equal: the first reference sees every kind of value.
+        var counter = new FeatureQualityCounter("price", ColumnType.Numerical, references[0]);
+        counter.AddNumbers(values);
+        FeatureQuality counted = counter.ToResult();
+        Assert.Equal((16, 3, 8, 4), (counted.Values, counted.Missing, counted.OutOfRange, counted.RobustOutliers));
+    }
+
+    [Fact]
     public void TheCounterAllocatesNothingPerValueAndStartsAgainOnReset()
     {
         var counter = new FeatureQualityCounter("price", ColumnType.Numerical, FeatureQualityReference.FromSample(Reference));
