@@ -79,6 +79,54 @@ public sealed class BaselineProfilingTests
         Assert.Throws<InvalidOperationException>(() => color.ToSample()); // the values were not kept
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Labels_tallied_as_they_are_read_give_the_profile_of_counting_each_one(int chunks)
+    {
+        // 8 categories kept exactly: the current file's labels come in an order where some first appear after the
+        // counter is full (the overflow bucket and its sample), most recur many times, and a few are not in the reference.
+        using var dir = new TempDir();
+        var random = new Random(5);
+        var reference = new StringBuilder("code\n");
+        for (int i = 0; i < 600; i++)
+        {
+            reference.Append(CultureInfo.InvariantCulture, $"c{random.Next(12)}\n");
+        }
+
+        var current = new StringBuilder("code\n");
+        for (int i = 0; i < 4000; i++)
+        {
+            current.Append(i % 37 == 0 ? "\n" : string.Create(CultureInfo.InvariantCulture, $"c{(i < 400 ? random.Next(6) : random.Next(30))}\n"));
+        }
+
+        var labels = new HashSet<string>(["code"], StringComparer.Ordinal);
+        TableData referenceData = new CsvTableReader(null).Read(dir.Write("reference.csv", reference.ToString()), new ColumnSelection(labels), null, CancellationToken.None);
+        FeatureProfile feature = BaselineProfile.ProfileOf(referenceData.Columns[0].ToSample(), maxCategories: 8);
+        var baseline = new BaselineProfile([feature], "test", referenceData.RowCount, DateTimeOffset.UnixEpoch);
+        string path = dir.Write("current.csv", current.ToString());
+
+        TableData kept = new CsvTableReader(null).Read(path, new ColumnSelection(labels), null, CancellationToken.None);
+        TableData profiled = new CsvTableReader(null, chunks, minimumBytesPerChunk: 1)
+            .Read(path, new ColumnSelection(labels, Profilers: ProfilersFor(baseline)), null, CancellationToken.None);
+        ColumnSample sample = kept.Columns[0].ToSample();
+        FeatureProfile expected = BaselineProfile.WindowProfileOf(sample, feature);
+        BaselineColumnProfiler actual = profiled.Columns[0].Profiler!;
+
+        Assert.True(expected.Categories!.OverflowCount > 0);
+        Assert.Equal(expected.Categories.GetCounts(), actual.Profile.Categories!.GetCounts());
+        Assert.Equal(expected.Categories.OverflowCount, actual.Profile.Categories.OverflowCount);
+        Assert.Equal((expected.Count, expected.MissingCount), (actual.Profile.Count, actual.Profile.MissingCount));
+        // Everything the profile keeps, the overflow's sample of hashes included, as a baseline would store it.
+        Assert.Equal(
+            new BaselineProfile([expected], "test", 0, DateTimeOffset.UnixEpoch).ToJson(),
+            new BaselineProfile([actual.Profile], "test", 0, DateTimeOffset.UnixEpoch).ToJson());
+        FeatureQuality expectedQuality = DataQuality.Measure(feature, sample, Settings);
+        Assert.True(expectedQuality.UnseenCategories > 0);
+        Assert.Equal(expectedQuality with { UnseenExamples = [] }, actual.Quality.ToResult() with { UnseenExamples = [] });
+        Assert.Equal(expectedQuality.UnseenExamples, actual.Quality.ToResult().UnseenExamples);
+    }
+
     [Fact]
     public void Text_in_a_numerical_column_stops_the_column_at_its_line_in_a_later_chunk()
     {

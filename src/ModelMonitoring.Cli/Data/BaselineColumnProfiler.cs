@@ -89,6 +89,16 @@ internal sealed class BaselineColumnProfiler
         }
     }
 
+    /// <summary>Profiles a label <paramref name="count"/> times: what as many calls of <see cref="AddLabel(string)"/> count.</summary>
+    public void AddLabel(string value, long count)
+    {
+        if (reference is not null)
+        {
+            Profile.Add(value, count);
+            Quality.AddLabel(value, count);
+        }
+    }
+
     /// <summary>Counts missing values.</summary>
     public void AddMissing(int count)
     {

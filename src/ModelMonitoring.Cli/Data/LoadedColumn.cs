@@ -31,6 +31,16 @@ internal sealed class LoadedColumn
     private double[]? pending;
     private int pendingCount;
 
+    // A profiled label column's labels, tallied as they come and handed to the profiler with their counts, in the
+    // order each first came (which decides the categories a profile keeps exactly), when the profiler is read or the
+    // parts are joined. A row then costs one hash lookup instead of three (the tally's, the profile's and the quality
+    // counter's), and a later part's labels reach the first part's profile as a sequential read would have added them:
+    // merging two profiles cannot, once the later part's own counter has filled with other labels. At most
+    // MaxInternedLabels distinct labels are tallied; after that, the tallies go over and the rest go straight in.
+    private Dictionary<string, LabelTally>? tallies;
+    private Dictionary<string, LabelTally>.AlternateLookup<ReadOnlySpan<char>> tallyLookup;
+    private List<LabelTally>? pendingTallies;
+
     /// <summary>Starts a column.</summary>
     /// <param name="name">The column's name.</param>
     /// <param name="forceCategorical">Whether to read labels whatever the values are.</param>
@@ -55,8 +65,17 @@ internal sealed class LoadedColumn
         if (forceCategorical)
         {
             labels = NewLabels();
-            intern = new Dictionary<string, string>(StringComparer.Ordinal);
-            internLookup = intern.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (profiler is null)
+            {
+                intern = new Dictionary<string, string>(StringComparer.Ordinal);
+                internLookup = intern.GetAlternateLookup<ReadOnlySpan<char>>();
+            }
+            else
+            {
+                tallies = new Dictionary<string, LabelTally>(StringComparer.Ordinal);
+                tallyLookup = tallies.GetAlternateLookup<ReadOnlySpan<char>>();
+                pendingTallies = [];
+            }
         }
         else
         {
@@ -130,6 +149,10 @@ internal sealed class LoadedColumn
             {
                 NoteMissing(1);
             }
+            else if (tallies is not null)
+            {
+                TallyLabel(cell, null, line);
+            }
             else
             {
                 KeepLabel(Intern(cell), cell, line);
@@ -188,7 +211,7 @@ internal sealed class LoadedColumn
                 profiled++;
                 if (pendingCount == block.Length)
                 {
-                    FlushPending();
+                    FlushPendingNumbers();
                 }
             }
             else
@@ -246,7 +269,11 @@ internal sealed class LoadedColumn
     /// <summary>Adds a label; in a numerical column it makes the column <see cref="NotNumeric"/>.</summary>
     public void AddLabel(string label, long line = 0)
     {
-        if (labels is not null)
+        if (tallies is not null)
+        {
+            TallyLabel(label, label, line);
+        }
+        else if (labels is not null)
         {
             KeepLabel(Intern(label), label, line);
         }
@@ -259,7 +286,11 @@ internal sealed class LoadedColumn
     /// <summary>Adds a label from a span, allocating only for labels not seen yet.</summary>
     public void AddLabel(ReadOnlySpan<char> label, long line = 0)
     {
-        if (labels is not null)
+        if (tallies is not null)
+        {
+            TallyLabel(label, null, line);
+        }
+        else if (labels is not null)
         {
             KeepLabel(Intern(label), label, line);
         }
@@ -351,7 +382,8 @@ internal sealed class LoadedColumn
             }
 
             first.FlushPending();
-            part.FlushPending();
+            part.FlushPendingNumbers();
+            part.HandOverLabels(first.profiler!); // as if read after the first part's, in order
             first.profiler!.Merge(part.profiler!);
             first.profiled += part.profiled;
             first.Missing += part.Missing;
@@ -539,14 +571,76 @@ internal sealed class LoadedColumn
         }
     }
 
-    // The numbers held back for the next block, profiled now.
+    // A label of a profiled label column (text is the label; label, its string when the caller has one).
+    private void TallyLabel(ReadOnlySpan<char> text, string? label, long line)
+    {
+        if (stopped)
+        {
+            return;
+        }
+
+        if (tallyLookup.TryGetValue(text, out LabelTally? tally))
+        {
+            if (tally.Count++ == 0)
+            {
+                pendingTallies!.Add(tally);
+            }
+
+            profiled++;
+            return;
+        }
+
+        label ??= text.ToString();
+        if (tallies!.Count < MaxInternedLabels && profiler!.TakesLabels)
+        {
+            tally = new LabelTally(label) { Count = 1 };
+            tallies.Add(label, tally);
+            pendingTallies!.Add(tally);
+            profiled++;
+            return;
+        }
+
+        HandOverLabels(profiler!); // the labels before this one first
+        KeepLabel(label, text, line);
+    }
+
+    // The labels tallied since the last hand-over, to a profiler (this column's, or the first part's when the parts
+    // are joined), in the order they first came.
+    private void HandOverLabels(BaselineColumnProfiler to)
+    {
+        if (pendingTallies is { Count: > 0 })
+        {
+            foreach (LabelTally tally in pendingTallies)
+            {
+                to.AddLabel(tally.Label, tally.Count);
+                tally.Count = 0;
+            }
+
+            pendingTallies.Clear();
+        }
+    }
+
+    // The numbers held back for the next block and the labels tallied since the last hand-over, profiled now.
     private void FlushPending()
+    {
+        FlushPendingNumbers();
+        HandOverLabels(profiler!);
+    }
+
+    private void FlushPendingNumbers()
     {
         if (pendingCount > 0)
         {
             profiler!.AddNumbers(pending.AsSpan(0, pendingCount));
             pendingCount = 0;
         }
+    }
+
+    private sealed class LabelTally(string label)
+    {
+        public string Label { get; } = label;
+
+        public long Count { get; set; }
     }
 
     // The first value of the other type in a profiled column: nothing more is counted, and the comparison reports it.

@@ -183,6 +183,30 @@ public sealed class FeatureQualityCounter
     /// <summary>Counts a label: missing when empty or blank; else checked against the reference's categories. Allocates nothing.</summary>
     public void AddLabel(ReadOnlySpan<char> value) => AddLabelCore(value);
 
+    /// <summary>
+    /// Counts a label <paramref name="count"/> times: the same counts as that many calls of <see cref="AddLabel(string?)"/>
+    /// (a reader that tallies each distinct label before handing it over).
+    /// </summary>
+    /// <param name="value">The label; null counts as missing.</param>
+    /// <param name="count">How many times (not negative).</param>
+    public void AddLabel(string? value, long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (value is null)
+        {
+            _values += count;
+            _missing += count;
+            return;
+        }
+
+        AddLabelCore(value.AsSpan(), count);
+    }
+
     /// <summary>Counts missing values.</summary>
     /// <param name="count">How many.</param>
     public void AddMissing(long count = 1)
@@ -265,19 +289,19 @@ public sealed class FeatureQualityCounter
     }
 
     // Counts a label; returns what the reference said of it (Undecided without a check).
-    private CategoryMembership AddLabelCore(ReadOnlySpan<char> value)
+    private CategoryMembership AddLabelCore(ReadOnlySpan<char> value, long count = 1)
     {
-        _values++;
+        _values += count;
         if (value.IsWhiteSpace())
         {
-            _missing++;
+            _missing += count;
             return CategoryMembership.Undecided;
         }
 
-        return Type == ColumnType.Categorical ? CheckCategory(value) : CategoryMembership.Undecided;
+        return Type == ColumnType.Categorical ? CheckCategory(value, count) : CategoryMembership.Undecided;
     }
 
-    private CategoryMembership CheckCategory(ReadOnlySpan<char> value)
+    private CategoryMembership CheckCategory(ReadOnlySpan<char> value, long count = 1)
     {
         if (Reference is not { HasCategories: true } reference)
         {
@@ -290,7 +314,7 @@ public sealed class FeatureQualityCounter
             return membership;
         }
 
-        _unseen++;
+        _unseen += count;
         if (_examples.Count < _maxExamples && !ContainsExample(value))
         {
             _examples.Add(value.Length > 64 ? string.Concat(value[..63], "…") : value.ToString());

@@ -464,11 +464,21 @@ public sealed class FeatureProfile
     }
 
     /// <summary>
-    /// Adds <paramref name="count"/> more of a category this profile already counts exactly: the same counts as
-    /// <paramref name="count"/> calls of <see cref="Add(string?)"/> (a window's cached label instances, see FeatureAccumulator).
+    /// Adds a category <paramref name="count"/> times: the same counts as that many calls of <see cref="Add(string?)"/>,
+    /// for a caller that tallies labels before handing them over (a window's cached label instances, mlmon's readers).
     /// </summary>
-    internal void AddCounted(string value, long count)
+    /// <param name="value">The value; null counts as missing.</param>
+    /// <param name="count">How many times (not negative).</param>
+    /// <exception cref="InvalidOperationException">The feature is numerical and the value is not null.</exception>
+    public void Add(string? value, long count)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (value is null)
+        {
+            _missingCount += count;
+            return;
+        }
+
         CategoryCounter categories = _categories ?? throw NotCategorical();
         categories.Add(value, count);
         _count += count;

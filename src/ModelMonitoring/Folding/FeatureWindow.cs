@@ -399,7 +399,7 @@ internal sealed class FeatureAccumulator
         if (pending > 0)
         {
             _knownPending[slot] = 0;
-            _profile!.AddCounted(_knownLabels![slot]!, pending);
+            _profile!.Add(_knownLabels![slot]!, pending);
         }
     }
 
