@@ -80,14 +80,7 @@ internal sealed class BaselineColumnProfiler
     }
 
     /// <summary>Profiles a label.</summary>
-    public void AddLabel(string value)
-    {
-        if (reference is not null)
-        {
-            Profile.Add(value);
-            Quality.AddLabel(value);
-        }
-    }
+    public void AddLabel(string value) => AddLabel(value, 1);
 
     /// <summary>Profiles a label <paramref name="count"/> times: what as many calls of <see cref="AddLabel(string)"/> count.</summary>
     public void AddLabel(string value, long count)
