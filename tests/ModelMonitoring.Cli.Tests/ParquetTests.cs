@@ -185,6 +185,77 @@ public sealed class ParquetTests : IDisposable
         Assert.True(code is 0 or 1);
     }
 
+    /// <summary>
+    /// Against a baseline, a numerical column of a Parquet file goes to the profile a run of finite values at a time:
+    /// the report is the one of the same data as CSV, read value by value, with long and short runs between NaN and
+    /// infinities, runs that cross the reader's batches of 65,536, and a required and an optional column.
+    /// </summary>
+    [Fact]
+    public async Task Against_a_baseline_a_parquet_file_and_the_same_data_as_csv_give_the_same_report()
+    {
+        const int rows = 140_000;
+        var rng = new Random(5);
+        var required = new double[rows];
+        var optional = new double?[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            required[i] = i switch
+            {
+                300 or 65_600 => double.NaN,
+                311 => double.PositiveInfinity,
+                130_000 => double.NegativeInfinity,
+                _ when i > 1_000 && i < 1_400 && i % 3 == 0 => double.NaN,
+                _ => Math.Round(50 + (rng.NextDouble() * 10) + (i > 70_000 ? 2 : 0), 3),
+            };
+            optional[i] = i % 500 == 0 ? null : i % 777 == 0 ? double.NaN : Math.Round(rng.NextDouble(), 4);
+        }
+
+        string parquet = dir.File_("runs.parquet");
+        using (var file = new ParquetFileWriter(parquet, [new Column<double>("required"), new Column<double?>("optional")]))
+        {
+            using RowGroupWriter group = file.AppendRowGroup();
+            using (var w = group.NextColumn().LogicalWriter<double>()) w.WriteBatch(required);
+            using (var w = group.NextColumn().LogicalWriter<double?>()) w.WriteBatch(optional);
+            file.Close();
+        }
+
+        static string Cell(double? v) => v switch
+        {
+            null => "",
+            double d when double.IsNaN(d) => "",
+            double d when double.IsPositiveInfinity(d) => "inf",
+            double d when double.IsNegativeInfinity(d) => "-inf",
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+        };
+        var text = new StringBuilder("required,optional\n");
+        for (int i = 0; i < rows; i++)
+        {
+            text.Append(Cell(required[i])).Append(',').Append(Cell(optional[i])).Append('\n');
+        }
+
+        string csv = dir.Write("runs.csv", text.ToString());
+        var reference = new StringBuilder("required,optional\n");
+        for (int i = 0; i < 5_000; i++)
+        {
+            reference.Append(CultureInfo.InvariantCulture, $"{50 + (i % 1000 / 100.0)},{i % 997 / 997.0}\n");
+        }
+
+        string baseline = dir.File_("runs.baseline.json");
+        (int built, _, string builtErr) = await CliRunner.RunAsync("baseline", dir.Write("reference.csv", reference.ToString()), "--out", baseline);
+        (int parquetCode, string parquetJson, string parquetErr) = await CliRunner.RunAsync("drift", "-r", baseline, "-c", parquet, "-f", "json");
+        (int csvCode, string csvJson, string csvErr) = await CliRunner.RunAsync("drift", "-r", baseline, "-c", csv, "-f", "json");
+
+        Assert.True(built == 0, builtErr);
+        Assert.True(parquetErr.Length == 0 && csvErr.Length == 0, parquetErr + csvErr);
+        Assert.Equal(csvCode, parquetCode);
+        using JsonDocument p = JsonDocument.Parse(parquetJson);
+        using JsonDocument c = JsonDocument.Parse(csvJson);
+        Assert.Equal(c.RootElement.GetProperty("columns").ToString(), p.RootElement.GetProperty("columns").ToString());
+        Assert.Equal(c.RootElement.GetProperty("quality").ToString(), p.RootElement.GetProperty("quality").ToString());
+        JsonElement quality = p.RootElement.GetProperty("quality");
+        Assert.Contains("\"missing\":", quality.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_input_format_option_overrides_the_extension()
     {

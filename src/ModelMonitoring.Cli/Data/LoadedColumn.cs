@@ -224,6 +224,12 @@ internal sealed class LoadedColumn
     /// <summary>Adds numbers in bulk; NaN and infinities are missing.</summary>
     public void AddNumbers(ReadOnlySpan<double> values)
     {
+        if (labels is null && numbers is not null && profiler is not null && !stopped && profiler.TakesNumbers)
+        {
+            ProfileNumbers(values);
+            return;
+        }
+
         if (numbers is null || profiler is not null)
         {
             foreach (double value in values)
@@ -245,6 +251,39 @@ internal sealed class LoadedColumn
             }
 
             numbers.AddRange(values[..nonFinite]);
+            NoteMissing(1);
+            values = values[(nonFinite + 1)..];
+        }
+    }
+
+    // A profiled numerical column's numbers: long runs of finite values go to the profiler as they are, after the
+    // numbers held back before them, so the profiler sees the same values in the same order as one by one.
+    private void ProfileNumbers(ReadOnlySpan<double> values)
+    {
+        const int ShortRun = 256;
+        while (!values.IsEmpty)
+        {
+            int nonFinite = IndexOfNonFinite(values);
+            ReadOnlySpan<double> run = nonFinite < 0 ? values : values[..nonFinite];
+            if (run.Length < ShortRun)
+            {
+                foreach (double value in run)
+                {
+                    AddNumber(value);
+                }
+            }
+            else
+            {
+                FlushPendingNumbers();
+                profiler!.AddNumbers(run);
+                profiled += run.Length;
+            }
+
+            if (nonFinite < 0)
+            {
+                return;
+            }
+
             NoteMissing(1);
             values = values[(nonFinite + 1)..];
         }

@@ -158,8 +158,8 @@ internal sealed class ParquetTableReader : ITableReader
     {
         switch (element)
         {
-            case var t when t == typeof(double) && !column.IsCategorical:
-                Each<double>(reader, buffers, column.AddNumbers);
+            case var t when t == typeof(double) && !column.IsCategorical && reader is ColumnReader<double> { ColumnDescriptor.MaxDefinitionLevel: 0 } required:
+                RequiredDoubles(required, column, buffers);
                 break;
             case var t when t == typeof(double): Numbers<double>(reader, column, buffers); break;
             case var t when t == typeof(double?) && !column.IsCategorical && reader is ColumnReader<double> { ColumnDescriptor.MaxDefinitionLevel: > 0 } physical:
@@ -316,6 +316,17 @@ internal sealed class ParquetTableReader : ITableReader
 
                 i = absent;
             }
+        }
+    }
+
+    /// <summary>A required DOUBLE column read from its physical values, a batch at a time, straight into the column.</summary>
+    private static void RequiredDoubles(ColumnReader<double> reader, LoadedColumn column, Buffers buffers)
+    {
+        double[] values = buffers.Get<double>(BatchSize);
+        while (reader.HasNext)
+        {
+            reader.ReadBatch(BatchSize, values, out long read);
+            column.AddNumbers(values.AsSpan(0, (int)read));
         }
     }
 

@@ -125,6 +125,12 @@ public sealed class FeatureQualityCounter
         bool scored = reference.Robust.HasValue;
         RobustZScore robust = reference.Robust.GetValueOrDefault();
         double threshold = _robustThreshold;
+
+        // The score of a finite value is (value - median) / scale when the scale is positive (RobustZScore.Score):
+        // computed here with the median and scale read once, the same division, so the same counts.
+        double median = robust.Median;
+        double scale = robust.Scale;
+        bool divided = scored && !double.IsNaN(median) && scale > 0;
         long missing = 0;
         long outOfRange = 0;
         long robustOutliers = 0;
@@ -141,7 +147,14 @@ public sealed class FeatureQualityCounter
                 outOfRange++;
             }
 
-            if (scored && Math.Abs(robust.Score(value)) > threshold)
+            if (divided)
+            {
+                if (Math.Abs((value - median) / scale) > threshold)
+                {
+                    robustOutliers++;
+                }
+            }
+            else if (scored && Math.Abs(robust.Score(value)) > threshold)
             {
                 robustOutliers++;
             }
