@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using ModelMonitoring.Outliers;
 using ModelMonitoring.Statistics;
 
@@ -29,6 +30,27 @@ public sealed class FeatureQualityCounter
     private long _unseen;
     private long _robustOutliers;
 
+    // What a present number is checked against, read from the reference when it is set rather than for every value:
+    // the range (±Infinity without one, which no finite value is beyond) and how the robust z-score is computed.
+    private bool _checksNumbers;
+    private double _lower;
+    private double _upper;
+    private RobustCheck _robustCheck;
+    private double _median;
+    private double _scale;
+    private RobustZScore _robust;
+
+    private enum RobustCheck : byte
+    {
+        None,
+
+        // (value - median) / scale, the score RobustZScore.Score gives when the scale is positive.
+        Divided,
+
+        // RobustZScore.Score itself (a constant reference: any other value scores ±Infinity).
+        Scored,
+    }
+
     /// <summary>Starts counting.</summary>
     /// <param name="name">The feature's name.</param>
     /// <param name="type">Its type in the reference: numbers are checked against the range, labels against the categories.</param>
@@ -46,8 +68,8 @@ public sealed class FeatureQualityCounter
 
         Name = name;
         Type = type;
-        Reference = reference;
         _robustThreshold = robustThreshold;
+        SetReference(reference);
         _maxExamples = maxUnseenExamples;
     }
 
@@ -76,30 +98,38 @@ public sealed class FeatureQualityCounter
             return;
         }
 
-        if (Type == ColumnType.Categorical)
+        if (_checksNumbers)
         {
-            Span<char> text = stackalloc char[32];
-            if (value.TryFormat(text, out int written, default, CultureInfo.InvariantCulture))
+            if (value < _lower || value > _upper)
             {
-                CheckCategory(text[..written]);
+                _outOfRange++;
             }
 
-            return;
+            if (_robustCheck == RobustCheck.Divided)
+            {
+                if (Math.Abs((value - _median) / _scale) > _robustThreshold)
+                {
+                    _robustOutliers++;
+                }
+            }
+            else if (_robustCheck == RobustCheck.Scored && Math.Abs(_robust.Score(value)) > _robustThreshold)
+            {
+                _robustOutliers++;
+            }
         }
-
-        if (Reference is not { } reference)
+        else if (Type == ColumnType.Categorical)
         {
-            return;
+            AddNumberAsLabel(value);
         }
+    }
 
-        if (reference.IsOutOfRange(value))
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AddNumberAsLabel(double value)
+    {
+        Span<char> text = stackalloc char[32];
+        if (value.TryFormat(text, out int written, default, CultureInfo.InvariantCulture))
         {
-            _outOfRange++;
-        }
-
-        if (reference.Robust is { } robust && Math.Abs(robust.Score(value)) > _robustThreshold)
-        {
-            _robustOutliers++;
+            CheckCategory(text[..written]);
         }
     }
 
@@ -109,7 +139,7 @@ public sealed class FeatureQualityCounter
     /// </summary>
     public void AddNumbers(ReadOnlySpan<double> values)
     {
-        if (Type == ColumnType.Categorical || Reference is not { } reference)
+        if (!_checksNumbers)
         {
             foreach (double value in values)
             {
@@ -119,18 +149,13 @@ public sealed class FeatureQualityCounter
             return;
         }
 
-        bool hasRange = reference.HasRange;
-        double lower = reference.Lower;
-        double upper = reference.Upper;
-        bool scored = reference.Robust.HasValue;
-        RobustZScore robust = reference.Robust.GetValueOrDefault();
+        double lower = _lower;
+        double upper = _upper;
+        RobustCheck check = _robustCheck;
+        double median = _median;
+        double scale = _scale;
+        RobustZScore robust = _robust;
         double threshold = _robustThreshold;
-
-        // The score of a finite value is (value - median) / scale when the scale is positive (RobustZScore.Score):
-        // computed here with the median and scale read once, the same division, so the same counts.
-        double median = robust.Median;
-        double scale = robust.Scale;
-        bool divided = scored && !double.IsNaN(median) && scale > 0;
         long missing = 0;
         long outOfRange = 0;
         long robustOutliers = 0;
@@ -142,19 +167,19 @@ public sealed class FeatureQualityCounter
                 continue;
             }
 
-            if (hasRange && (value < lower || value > upper))
+            if (value < lower || value > upper)
             {
                 outOfRange++;
             }
 
-            if (divided)
+            if (check == RobustCheck.Divided)
             {
                 if (Math.Abs((value - median) / scale) > threshold)
                 {
                     robustOutliers++;
                 }
             }
-            else if (scored && Math.Abs(robust.Score(value)) > threshold)
+            else if (check == RobustCheck.Scored && Math.Abs(robust.Score(value)) > threshold)
             {
                 robustOutliers++;
             }
@@ -294,11 +319,26 @@ public sealed class FeatureQualityCounter
     /// <param name="reference">The reference for the next values; null: none.</param>
     public void Reset(FeatureQualityReference? reference)
     {
-        Reference = reference;
+        SetReference(reference);
         ObservedType = null;
         Array.Clear(_knownInstances);
         _examples.Clear();
         _values = _missing = _unconvertible = _outOfRange = _unseen = _robustOutliers = 0;
+    }
+
+    private void SetReference(FeatureQualityReference? reference)
+    {
+        Reference = reference;
+        _checksNumbers = Type != ColumnType.Categorical && reference is not null;
+        bool hasRange = reference is { HasRange: true };
+        _lower = hasRange ? reference!.Lower : double.NegativeInfinity;
+        _upper = hasRange ? reference!.Upper : double.PositiveInfinity;
+        _robust = reference?.Robust ?? default;
+        _median = _robust.Median;
+        _scale = reference?.Robust is null ? double.NaN : _robust.Scale;
+        _robustCheck = reference?.Robust is null ? RobustCheck.None
+            : !double.IsNaN(_median) && _scale > 0 ? RobustCheck.Divided
+            : RobustCheck.Scored;
     }
 
     // Counts a label; returns what the reference said of it (Undecided without a check).
