@@ -30,26 +30,9 @@ public sealed class FeatureQualityCounter
     private long _unseen;
     private long _robustOutliers;
 
-    // What a present number is checked against, read from the reference when it is set rather than for every value:
-    // the range (±Infinity without one, which no finite value is beyond) and how the robust z-score is computed.
+    // What a present number is checked against, read from the reference when it is set rather than for every value.
     private bool _checksNumbers;
-    private double _lower;
-    private double _upper;
-    private RobustCheck _robustCheck;
-    private double _median;
-    private double _scale;
-    private RobustZScore _robust;
-
-    private enum RobustCheck : byte
-    {
-        None,
-
-        // (value - median) / scale, the score RobustZScore.Score gives when the scale is positive.
-        Divided,
-
-        // RobustZScore.Score itself (a constant reference: any other value scores ±Infinity).
-        Scored,
-    }
+    private NumberChecks _checks;
 
     /// <summary>Starts counting.</summary>
     /// <param name="name">The feature's name.</param>
@@ -100,22 +83,7 @@ public sealed class FeatureQualityCounter
 
         if (_checksNumbers)
         {
-            if (value < _lower || value > _upper)
-            {
-                _outOfRange++;
-            }
-
-            if (_robustCheck == RobustCheck.Divided)
-            {
-                if (Math.Abs((value - _median) / _scale) > _robustThreshold)
-                {
-                    _robustOutliers++;
-                }
-            }
-            else if (_robustCheck == RobustCheck.Scored && Math.Abs(_robust.Score(value)) > _robustThreshold)
-            {
-                _robustOutliers++;
-            }
+            _checks.Count(value, _robustThreshold, ref _outOfRange, ref _robustOutliers);
         }
         else if (Type == ColumnType.Categorical)
         {
@@ -149,12 +117,7 @@ public sealed class FeatureQualityCounter
             return;
         }
 
-        double lower = _lower;
-        double upper = _upper;
-        RobustCheck check = _robustCheck;
-        double median = _median;
-        double scale = _scale;
-        RobustZScore robust = _robust;
+        NumberChecks checks = _checks;
         double threshold = _robustThreshold;
         long missing = 0;
         long outOfRange = 0;
@@ -167,22 +130,7 @@ public sealed class FeatureQualityCounter
                 continue;
             }
 
-            if (value < lower || value > upper)
-            {
-                outOfRange++;
-            }
-
-            if (check == RobustCheck.Divided)
-            {
-                if (Math.Abs((value - median) / scale) > threshold)
-                {
-                    robustOutliers++;
-                }
-            }
-            else if (check == RobustCheck.Scored && Math.Abs(robust.Score(value)) > threshold)
-            {
-                robustOutliers++;
-            }
+            checks.Count(value, threshold, ref outOfRange, ref robustOutliers);
         }
 
         _values += values.Length;
@@ -330,15 +278,54 @@ public sealed class FeatureQualityCounter
     {
         Reference = reference;
         _checksNumbers = Type != ColumnType.Categorical && reference is not null;
-        bool hasRange = reference is { HasRange: true };
-        _lower = hasRange ? reference!.Lower : double.NegativeInfinity;
-        _upper = hasRange ? reference!.Upper : double.PositiveInfinity;
-        _robust = reference?.Robust ?? default;
-        _median = _robust.Median;
-        _scale = reference?.Robust is null ? double.NaN : _robust.Scale;
-        _robustCheck = reference?.Robust is null ? RobustCheck.None
-            : !double.IsNaN(_median) && _scale > 0 ? RobustCheck.Divided
-            : RobustCheck.Scored;
+        _checks = new NumberChecks(reference);
+    }
+
+    /// <summary>
+    /// A reference's checks of a present number: its range (±Infinity without one, beyond which no finite value lies)
+    /// and its robust z-score, computed as <see cref="RobustZScore.Score"/> does: (value - median) / scale when the scale
+    /// is positive, else by <see cref="RobustZScore.Score"/> itself (a constant reference scores any other value ±Infinity).
+    /// </summary>
+    private readonly struct NumberChecks
+    {
+        private readonly double _lower;
+        private readonly double _upper;
+        private readonly double _median;
+        private readonly double _scale;
+        private readonly bool _divided;
+        private readonly RobustZScore? _robust;
+
+        public NumberChecks(FeatureQualityReference? reference)
+        {
+            bool hasRange = reference is { HasRange: true };
+            _lower = hasRange ? reference!.Lower : double.NegativeInfinity;
+            _upper = hasRange ? reference!.Upper : double.PositiveInfinity;
+            _robust = reference?.Robust;
+            _median = _robust?.Median ?? double.NaN;
+            _scale = _robust?.Scale ?? double.NaN;
+            _divided = !double.IsNaN(_median) && _scale > 0;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Count(double value, double threshold, ref long outOfRange, ref long robustOutliers)
+        {
+            if (value < _lower || value > _upper)
+            {
+                outOfRange++;
+            }
+
+            if (_divided)
+            {
+                if (Math.Abs((value - _median) / _scale) > threshold)
+                {
+                    robustOutliers++;
+                }
+            }
+            else if (_robust is { } robust && Math.Abs(robust.Score(value)) > threshold)
+            {
+                robustOutliers++;
+            }
+        }
     }
 
     // Counts a label; returns what the reference said of it (Undecided without a check).
