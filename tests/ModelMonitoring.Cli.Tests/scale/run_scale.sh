@@ -11,7 +11,8 @@
 # `dotnet tool install --tool-path`. The portable, JIT-compiled build (`dotnet mlmon.dll`, what the "any" package and
 # `dotnet run` give) joins each round as the jit-* rows, and both run a 1,000-row file against the baseline
 # (startup-*: the fixed cost of a run).
-# With MLMON_BEFORE=/path/to/an/older/mlmon.dll, the older build's exact and baseline CSV runs join each round.
+# With MLMON_BEFORE=/path/to/an/older/mlmon.dll (run with dotnet) or an older installed tool's mlmon executable, the
+# older build's exact and baseline runs (CSV, and Parquet against the baseline) join each round.
 set -euo pipefail
 DATA=${1:-/tmp/mlmon-scale}
 RUNS=${2:-3}
@@ -33,6 +34,11 @@ M="$OUT/tools/mlmon"
 "$M" baseline "$DATA/reference.csv" --out "$OUT/ref.baseline.json" >/dev/null
 head -n 1001 "$DATA/current.csv" >"$OUT/current-1000.csv"
 
+BEFORE=()
+if [ -n "${MLMON_BEFORE:-}" ]; then
+  case "$MLMON_BEFORE" in *.dll) BEFORE=(dotnet "$MLMON_BEFORE");; *) BEFORE=("$MLMON_BEFORE");; esac
+fi
+
 measure() { # name, command...
   local name=$1; shift
   /usr/bin/time -f "$name	%e	%U	%S	%M" -o "$OUT/time" "$@" >"$OUT/stdout" 2>"$OUT/stderr" || [ $? -le 1 ]
@@ -44,8 +50,9 @@ echo "# command	wall_s	user_s	sys_s	peak_kb"
 for run in $(seq "$RUNS"); do
   measure recipe "$PY" "$ROOT/tests/ModelMonitoring.Cli.Tests/scale/evidently_recipe.py" "$DATA/reference.csv" "$DATA/current.csv"
   if [ -n "${MLMON_BEFORE:-}" ]; then
-    measure before-exact-csv dotnet "$MLMON_BEFORE" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json
-    measure before-baseline-csv dotnet "$MLMON_BEFORE" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json
+    measure before-exact-csv "${BEFORE[@]}" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json
+    measure before-baseline-csv "${BEFORE[@]}" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json
+    measure before-baseline-parquet "${BEFORE[@]}" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.parquet" -f json
   fi
   measure exact-csv "$M" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json --timings
   echo "#   $(cat "$OUT/stderr")"
