@@ -186,6 +186,90 @@ public sealed class ParquetTests : IDisposable
     }
 
     /// <summary>
+    /// Every column type is read from its physical values: each one, required and optional (with nulls, across the
+    /// reader's batches of 65,536), gives the numbers or the labels of what was written, formatted as pandas writes them
+    /// to CSV; numbers declared categorical give their invariant text.
+    /// </summary>
+    [Fact]
+    public void Every_column_type_reads_its_values_and_nulls_required_or_optional()
+    {
+        const int rows = 70_000;
+        static bool Null(int i) => i % 7 == 3 || (i >= 65_530 && i < 65_540);
+        static T?[] Optional<T>(T[] values) where T : struct => values.Select((v, i) => Null(i) ? (T?)null : v).ToArray();
+        var numbers = new List<(string Name, Func<Column> Column, Action<ColumnWriter> Write, double?[] Expected)>();
+        void Add<T>(string name, Func<int, T> value, Func<T, double> toDouble, LogicalType? type = null) where T : struct
+        {
+            T[] required = Enumerable.Range(0, rows).Select(value).ToArray();
+            T?[] optional = Optional(required);
+            numbers.Add((name, () => new Column<T>(name, type), w => w.LogicalWriter<T>().WriteBatch(required), required.Select(v => (double?)toDouble(v)).ToArray()));
+            numbers.Add((name + "?", () => new Column<T?>(name + "?", type), w => w.LogicalWriter<T?>().WriteBatch(optional), optional.Select(v => v is T x ? toDouble(x) : (double?)null).ToArray()));
+        }
+
+        Add("int8", i => (sbyte)((i % 256) - 128), v => v);
+        Add("uint8", i => (byte)(i % 256), v => v);
+        Add("int16", i => (short)((i * 7) - 30_000), v => v);
+        Add("uint16", i => (ushort)(i % 65_536), v => v);
+        Add("int32", i => (i * 31) - 1_000_000, v => v);
+        Add("uint32", i => uint.MaxValue - (uint)i, v => v);
+        Add("int64", i => ((long)i * 1_000_003) - (1L << 40), v => v);
+        Add("uint64", i => ulong.MaxValue - (ulong)i, v => v);
+        Add("float32", i => (i * 0.25f) - 100, v => v);
+        Add("float64", i => i % 1_000 == 0 ? double.NaN : (i * 0.125) - 7, v => v);
+        Add("decimal", i => (i * 0.01m) - 300, v => (double)v, LogicalType.Decimal(18, 2));
+
+        var labels = new List<(string Name, Func<Column> Column, Action<ColumnWriter> Write, string?[] Expected)>();
+        void Label<T>(string name, Func<int, T> value, Func<T, string> text, LogicalType? type = null) where T : struct
+        {
+            T[] required = Enumerable.Range(0, rows).Select(value).ToArray();
+            T?[] optional = Optional(required);
+            labels.Add((name, () => new Column<T>(name, type), w => w.LogicalWriter<T>().WriteBatch(required), required.Select(text).ToArray()));
+            labels.Add((name + "?", () => new Column<T?>(name + "?", type), w => w.LogicalWriter<T?>().WriteBatch(optional), optional.Select(v => v is T x ? text(x) : null).ToArray()));
+        }
+
+        var start = new DateTime(1969, 12, 31, 23, 0, 0);
+        Label("flag", i => i % 3 == 0, v => v ? "True" : "False");
+        Label("day", i => new DateTime(1969, 6, 1).AddDays(i % 400), v => v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), LogicalType.Timestamp(false, TimeUnit.Millis));
+        Label("millis", i => start.AddMilliseconds(i * 1_237L), v => v.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture), LogicalType.Timestamp(false, TimeUnit.Millis));
+        Label("micros", i => start.AddTicks(i * 12_340L), v => v.TimeOfDay == TimeSpan.Zero ? v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : v.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture), LogicalType.Timestamp(false, TimeUnit.Micros));
+        Label("nanos", i => new DateTimeNanos((i * 123_456_789L) - 5_000_000_000_003L), v => v.DateTime.ToString(v.DateTime.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+        Label("date", i => new Date(i - 30_000), v => v.DateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Label("time_ms", i => TimeSpan.FromMilliseconds(i * 1_001L), v => v.ToString("c", CultureInfo.InvariantCulture), LogicalType.Time(false, TimeUnit.Millis));
+        Label("time_us", i => TimeSpan.FromTicks(i * 10_010L), v => v.ToString("c", CultureInfo.InvariantCulture), LogicalType.Time(false, TimeUnit.Micros));
+
+        string path = dir.File_("types.parquet");
+        using (var file = new ParquetFileWriter(path, numbers.Select(n => n.Column()).Concat(labels.Select(l => l.Column())).ToArray()))
+        {
+            using RowGroupWriter group = file.AppendRowGroup();
+            foreach (var column in numbers.Select(n => n.Write).Concat(labels.Select(l => l.Write)))
+            {
+                using ColumnWriter writer = group.NextColumn();
+                column(writer);
+            }
+
+            file.Close();
+        }
+
+        Dataset data = Dataset.Load(path);
+        foreach ((string name, _, _, double?[] expected) in numbers)
+        {
+            Assert.Equal(ColumnType.Numerical, data[name].ToSample().Type);
+            Assert.Equal(expected.Select(v => v is double d && double.IsFinite(d) ? d : double.NaN), data[name].NumbersByRow()!);
+        }
+
+        foreach ((string name, _, _, string?[] expected) in labels)
+        {
+            Assert.Equal(expected, data[name].LabelsByRow()!);
+        }
+
+        // Numbers read as labels: their invariant text ("R" for floating point), nulls and non-finite values missing.
+        Dataset asLabels = Dataset.Load(path, categorical: new HashSet<string>(["uint32?", "int64", "float64", "float32?"], StringComparer.Ordinal));
+        Assert.Equal(numbers.Single(n => n.Name == "uint32?").Expected.Select(v => v is double d ? ((uint)d).ToString(CultureInfo.InvariantCulture) : null), asLabels["uint32?"].LabelsByRow()!);
+        Assert.Equal(numbers.Single(n => n.Name == "int64").Expected.Select(v => ((long)v!.Value).ToString(CultureInfo.InvariantCulture)), asLabels["int64"].LabelsByRow()!);
+        Assert.Equal(numbers.Single(n => n.Name == "float64").Expected.Select(v => double.IsNaN(v!.Value) ? null : v.Value.ToString("R", CultureInfo.InvariantCulture)), asLabels["float64"].LabelsByRow()!);
+        Assert.Equal(numbers.Single(n => n.Name == "float32?").Expected.Select(v => v is double d ? ((float)d).ToString("R", CultureInfo.InvariantCulture) : null), asLabels["float32?"].LabelsByRow()!);
+    }
+
+    /// <summary>
     /// Against a baseline, a numerical column of a Parquet file goes to the profile a run of finite values at a time:
     /// the report is the one of the same data as CSV, read value by value, with long and short runs between NaN and
     /// infinities, runs that cross the reader's batches of 65,536, and a required and an optional column.

@@ -156,38 +156,32 @@ internal sealed class ParquetTableReader : ITableReader
 
     private static void ReadColumn(ColumnReader reader, Type element, LoadedColumn column, Buffers buffers)
     {
-        switch (element)
+        // Every type is read from its physical values (a null is a missing value, whatever the element type says), except
+        // decimals and half-precision numbers, which go through ParquetSharp's logical reader.
+        bool labels = column.IsCategorical;
+        Type plain = Nullable.GetUnderlyingType(element) ?? element;
+        switch (plain)
         {
-            case var t when t == typeof(double) && !column.IsCategorical && reader is ColumnReader<double> { ColumnDescriptor.MaxDefinitionLevel: 0 } required:
+            case var t when t == typeof(double) && !labels && reader is ColumnReader<double> { ColumnDescriptor.MaxDefinitionLevel: 0 } required:
                 RequiredDoubles(required, column, buffers);
                 break;
-            case var t when t == typeof(double): Numbers<double>(reader, column, buffers); break;
-            case var t when t == typeof(double?) && !column.IsCategorical && reader is ColumnReader<double> { ColumnDescriptor.MaxDefinitionLevel: > 0 } physical:
-                OptionalDoubles(physical, column, buffers);
+            case var t when t == typeof(double) && !labels && reader is ColumnReader<double> { ColumnDescriptor.MaxDefinitionLevel: > 0 } optional:
+                OptionalDoubles(optional, column, buffers);
                 break;
-            case var t when t == typeof(double?): NullableNumbers<double>(reader, column, buffers); break;
-            case var t when t == typeof(float): Numbers<float>(reader, column, buffers); break;
-            case var t when t == typeof(float?): NullableNumbers<float>(reader, column, buffers); break;
-            case var t when t == typeof(Half): Numbers<Half>(reader, column, buffers); break;
-            case var t when t == typeof(Half?): NullableNumbers<Half>(reader, column, buffers); break;
-            case var t when t == typeof(int): Numbers<int>(reader, column, buffers); break;
-            case var t when t == typeof(int?): NullableNumbers<int>(reader, column, buffers); break;
-            case var t when t == typeof(long): Numbers<long>(reader, column, buffers); break;
-            case var t when t == typeof(long?): NullableNumbers<long>(reader, column, buffers); break;
-            case var t when t == typeof(short): Numbers<short>(reader, column, buffers); break;
-            case var t when t == typeof(short?): NullableNumbers<short>(reader, column, buffers); break;
-            case var t when t == typeof(sbyte): Numbers<sbyte>(reader, column, buffers); break;
-            case var t when t == typeof(sbyte?): NullableNumbers<sbyte>(reader, column, buffers); break;
-            case var t when t == typeof(byte): Numbers<byte>(reader, column, buffers); break;
-            case var t when t == typeof(byte?): NullableNumbers<byte>(reader, column, buffers); break;
-            case var t when t == typeof(ushort): Numbers<ushort>(reader, column, buffers); break;
-            case var t when t == typeof(ushort?): NullableNumbers<ushort>(reader, column, buffers); break;
-            case var t when t == typeof(uint): Numbers<uint>(reader, column, buffers); break;
-            case var t when t == typeof(uint?): NullableNumbers<uint>(reader, column, buffers); break;
-            case var t when t == typeof(ulong): Numbers<ulong>(reader, column, buffers); break;
-            case var t when t == typeof(ulong?): NullableNumbers<ulong>(reader, column, buffers); break;
-            case var t when t == typeof(decimal): Numbers<decimal>(reader, column, buffers); break;
-            case var t when t == typeof(decimal?): NullableNumbers<decimal>(reader, column, buffers); break;
+            case var t when t == typeof(double): Physical<double, double>(reader, column, buffers, static v => v, Number<double>(column)); break;
+            case var t when t == typeof(float): Physical<float, float>(reader, column, buffers, static v => v, Number<float>(column)); break;
+            case var t when t == typeof(int): Physical<int, int>(reader, column, buffers, static v => v, Number<int>(column)); break;
+            case var t when t == typeof(short): Physical<int, short>(reader, column, buffers, static v => (short)v, Number<short>(column)); break;
+            case var t when t == typeof(sbyte): Physical<int, sbyte>(reader, column, buffers, static v => (sbyte)v, Number<sbyte>(column)); break;
+            case var t when t == typeof(byte): Physical<int, byte>(reader, column, buffers, static v => (byte)v, Number<byte>(column)); break;
+            case var t when t == typeof(ushort): Physical<int, ushort>(reader, column, buffers, static v => (ushort)v, Number<ushort>(column)); break;
+            case var t when t == typeof(uint): Physical<int, uint>(reader, column, buffers, static v => unchecked((uint)v), Number<uint>(column)); break;
+            case var t when t == typeof(long): Physical<long, long>(reader, column, buffers, static v => v, Number<long>(column)); break;
+            case var t when t == typeof(ulong): Physical<long, ulong>(reader, column, buffers, static v => unchecked((ulong)v), Number<ulong>(column)); break;
+            case var t when t == typeof(decimal) && element == t: Numbers<decimal>(reader, column, buffers); break;
+            case var t when t == typeof(decimal): NullableNumbers<decimal>(reader, column, buffers); break;
+            case var t when t == typeof(Half) && element == t: Numbers<Half>(reader, column, buffers); break;
+            case var t when t == typeof(Half): NullableNumbers<Half>(reader, column, buffers); break;
             case var t when t == typeof(string) && reader is ColumnReader<ByteArray> utf8:
                 Utf8Labels(utf8, column, buffers);
                 break;
@@ -207,18 +201,70 @@ internal sealed class ParquetTableReader : ITableReader
                     }
                 });
                 break;
-            case var t when t == typeof(bool): Labels<bool>(reader, column, buffers, v => v ? "True" : "False"); break;
-            case var t when t == typeof(bool?): NullableLabels<bool>(reader, column, buffers, v => v ? "True" : "False"); break;
-            case var t when t == typeof(DateTime): Labels<DateTime>(reader, column, buffers, FormatDateTime); break;
-            case var t when t == typeof(DateTime?): NullableLabels<DateTime>(reader, column, buffers, FormatDateTime); break;
-            case var t when t == typeof(DateTimeNanos): Labels<DateTimeNanos>(reader, column, buffers, v => FormatDateTime(v.DateTime)); break;
-            case var t when t == typeof(DateTimeNanos?): NullableLabels<DateTimeNanos>(reader, column, buffers, v => FormatDateTime(v.DateTime)); break;
-            case var t when t == typeof(Date): Labels<Date>(reader, column, buffers, v => v.DateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
-            case var t when t == typeof(Date?): NullableLabels<Date>(reader, column, buffers, v => v.DateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
-            case var t when t == typeof(TimeSpan): Labels<TimeSpan>(reader, column, buffers, v => v.ToString("c", CultureInfo.InvariantCulture)); break;
-            case var t when t == typeof(TimeSpan?): NullableLabels<TimeSpan>(reader, column, buffers, v => v.ToString("c", CultureInfo.InvariantCulture)); break;
+            case var t when t == typeof(bool): Physical<bool, string>(reader, column, buffers, static v => v ? "True" : "False", v => column.AddLabel(v)); break;
+            case var t when t == typeof(DateTime):
+                long ticksPerUnit = reader.ColumnDescriptor.LogicalType is TimestampLogicalType { TimeUnit: TimeUnit.Millis } ? TimeSpan.TicksPerMillisecond : 10;
+                Physical<long, string>(reader, column, buffers, v => FormatDateTime(new DateTime(DateTime.UnixEpoch.Ticks + (v * ticksPerUnit))), v => column.AddLabel(v));
+                break;
+            case var t when t == typeof(DateTimeNanos): Physical<long, string>(reader, column, buffers, static v => FormatDateTime(new DateTimeNanos(v).DateTime), v => column.AddLabel(v)); break;
+            case var t when t == typeof(Date):
+                Physical<int, string>(reader, column, buffers, static v => new Date(v).DateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), v => column.AddLabel(v));
+                break;
+            case var t when t == typeof(TimeSpan) && reader is ColumnReader<int>:
+                Physical<int, string>(reader, column, buffers, static v => TimeSpan.FromTicks(v * TimeSpan.TicksPerMillisecond).ToString("c", CultureInfo.InvariantCulture), v => column.AddLabel(v));
+                break;
+            case var t when t == typeof(TimeSpan):
+                Physical<long, string>(reader, column, buffers, static v => TimeSpan.FromTicks(v * 10).ToString("c", CultureInfo.InvariantCulture), v => column.AddLabel(v));
+                break;
             default:
                 throw new NotSupportedException($"{element.Name} values are not supported; mlmon compares numbers and labels (strings, booleans, dates)");
+        }
+    }
+
+    // Adds a number to the column as a number, or as its text when the column is read as labels.
+    private static Action<T> Number<T>(LoadedColumn column)
+        where T : struct, INumberBase<T>
+    {
+        bool labels = column.IsCategorical;
+        return value => AddNumber(column, value, labels);
+    }
+
+    /// <summary>
+    /// A column read from its physical values a batch at a time: each defined value is converted and added, each null
+    /// (a definition level below the column's maximum) is a missing value.
+    /// </summary>
+    private static void Physical<TPhysical, T>(ColumnReader reader, LoadedColumn column, Buffers buffers, Func<TPhysical, T> convert, Action<T> add)
+        where TPhysical : unmanaged
+    {
+        var typed = (ColumnReader<TPhysical>)reader;
+        short defined = typed.ColumnDescriptor.MaxDefinitionLevel;
+        TPhysical[] values = buffers.Get<TPhysical>(BatchSize);
+        short[] definitions = buffers.Get<short>(BatchSize);
+        while (typed.HasNext)
+        {
+            long levels = typed.ReadBatch(BatchSize, definitions, Span<short>.Empty, values, out long read);
+            if (defined == 0)
+            {
+                for (long i = 0; i < read; i++)
+                {
+                    add(convert(values[i]));
+                }
+
+                continue;
+            }
+
+            int next = 0;
+            for (long i = 0; i < levels; i++)
+            {
+                if (definitions[i] < defined)
+                {
+                    column.AddMissing();
+                }
+                else
+                {
+                    add(convert(values[next++]));
+                }
+            }
         }
     }
 
@@ -381,33 +427,6 @@ internal sealed class ParquetTableReader : ITableReader
             column.AddLabel(value.ToString(typeof(T) == typeof(double) || typeof(T) == typeof(float) || typeof(T) == typeof(Half) ? "R" : null, CultureInfo.InvariantCulture));
         }
     }
-
-    private static void Labels<T>(ColumnReader reader, LoadedColumn column, Buffers buffers, Func<T, string> toLabel)
-        where T : struct =>
-        Each<T>(reader, buffers, values =>
-        {
-            foreach (T value in values)
-            {
-                column.AddLabel(toLabel(value));
-            }
-        });
-
-    private static void NullableLabels<T>(ColumnReader reader, LoadedColumn column, Buffers buffers, Func<T, string> toLabel)
-        where T : struct =>
-        Each<T?>(reader, buffers, values =>
-        {
-            foreach (T? value in values)
-            {
-                if (value is T v)
-                {
-                    column.AddLabel(toLabel(v));
-                }
-                else
-                {
-                    column.AddMissing();
-                }
-            }
-        });
 
     /// <summary>One reusable array per element type, so row groups and columns do not each allocate their own.</summary>
     private sealed class Buffers
