@@ -216,6 +216,8 @@ public sealed class ParquetTests : IDisposable
         Add("float32", i => (i * 0.25f) - 100, v => v);
         Add("float64", i => i % 1_000 == 0 ? double.NaN : (i * 0.125) - 7, v => v);
         Add("decimal", i => (i * 0.01m) - 300, v => (double)v, LogicalType.Decimal(18, 2));
+        Add("decimal_wide", i => ((i - 35_000) * 1_234_567.891m) + 0.5m, v => (double)v, LogicalType.Decimal(29, 4));
+        Add("float16", i => (Half)((i % 2_000) * 0.5f), v => (double)v);
 
         var labels = new List<(string Name, Func<Column> Column, Action<ColumnWriter> Write, string?[] Expected)>();
         void Label<T>(string name, Func<int, T> value, Func<T, string> text, LogicalType? type = null) where T : struct
@@ -267,6 +269,9 @@ public sealed class ParquetTests : IDisposable
         Assert.Equal(numbers.Single(n => n.Name == "int64").Expected.Select(v => ((long)v!.Value).ToString(CultureInfo.InvariantCulture)), asLabels["int64"].LabelsByRow()!);
         Assert.Equal(numbers.Single(n => n.Name == "float64").Expected.Select(v => double.IsNaN(v!.Value) ? null : v.Value.ToString("R", CultureInfo.InvariantCulture)), asLabels["float64"].LabelsByRow()!);
         Assert.Equal(numbers.Single(n => n.Name == "float32?").Expected.Select(v => v is double d ? ((float)d).ToString("R", CultureInfo.InvariantCulture) : null), asLabels["float32?"].LabelsByRow()!);
+        Dataset decimalLabels = Dataset.Load(path, categorical: new HashSet<string>(["decimal?"], StringComparer.Ordinal));
+        // A decimal is its unscaled integer divided by 10^scale, as ParquetSharp's logical reader gives it: -300, not -300.00.
+        Assert.Equal(Enumerable.Range(0, rows).Select(i => Null(i) ? null : ((decimal)((i * 1L) - 30_000) / 100m).ToString(CultureInfo.InvariantCulture)), decimalLabels["decimal?"].LabelsByRow()!);
     }
 
     /// <summary>

@@ -11,15 +11,14 @@ namespace ModelMonitoring.Cli.Data;
 /// them to CSV, so a Parquet file and the same data as CSV give the same report.
 /// </summary>
 /// <remarks>
-/// Values are read in batches into reused buffers and appended to columns sized from the file's row count, so
-/// nothing is copied after the read. Arrow's reader is measurably cheaper than the managed Parquet.Net on the scale
+/// Values are read from their physical types in batches into reused buffers and appended to columns sized from the
+/// file's row count, so nothing is copied after the read; ParquetSharp's logical reader, which makes a value per row
+/// and builds its readers by reflection, is not used. Arrow's reader is measurably cheaper than the managed Parquet.Net on the scale
 /// data (docs/benchmarks.md), which is why it is used.
 /// </remarks>
 internal sealed class ParquetTableReader : ITableReader
 {
     private const int BatchSize = 1 << 16;
-
-    private delegate void Batch<T>(ReadOnlySpan<T> values);
 
     /// <inheritdoc />
     public TableData Read(string path, ColumnSelection selection, IProgress<double>? progress, CancellationToken cancellationToken)
@@ -156,8 +155,8 @@ internal sealed class ParquetTableReader : ITableReader
 
     private static void ReadColumn(ColumnReader reader, Type element, LoadedColumn column, Buffers buffers)
     {
-        // Every type is read from its physical values (a null is a missing value, whatever the element type says), except
-        // decimals and half-precision numbers, which go through ParquetSharp's logical reader.
+        // Every type is read from its physical values, converted as ParquetSharp's logical reader converts them; a null is a
+        // missing value (a definition level below the column's maximum), whatever the element type says.
         bool labels = column.IsCategorical;
         Type plain = Nullable.GetUnderlyingType(element) ?? element;
         switch (plain)
@@ -178,28 +177,16 @@ internal sealed class ParquetTableReader : ITableReader
             case var t when t == typeof(uint): Physical<int, uint>(reader, column, buffers, static v => unchecked((uint)v), Number<uint>(column)); break;
             case var t when t == typeof(long): Physical<long, long>(reader, column, buffers, static v => v, Number<long>(column)); break;
             case var t when t == typeof(ulong): Physical<long, ulong>(reader, column, buffers, static v => unchecked((ulong)v), Number<ulong>(column)); break;
-            case var t when t == typeof(decimal) && element == t: Numbers<decimal>(reader, column, buffers); break;
-            case var t when t == typeof(decimal): NullableNumbers<decimal>(reader, column, buffers); break;
-            case var t when t == typeof(Half) && element == t: Numbers<Half>(reader, column, buffers); break;
-            case var t when t == typeof(Half): NullableNumbers<Half>(reader, column, buffers); break;
+            case var t when t == typeof(decimal) && reader is ColumnReader<FixedLenByteArray> { ColumnDescriptor.TypeLength: > 0 and <= 16 }:
+                decimal divisor = Pow10(reader.ColumnDescriptor.TypeScale);
+                int length = reader.ColumnDescriptor.TypeLength;
+                Physical<FixedLenByteArray, decimal>(reader, column, buffers, v => BigEndianDecimal(v, length, divisor), Number<decimal>(column));
+                break;
+            case var t when t == typeof(Half) && reader is ColumnReader<FixedLenByteArray> { ColumnDescriptor.TypeLength: 2 }:
+                Physical<FixedLenByteArray, Half>(reader, column, buffers, static v => Float16(v), Number<Half>(column));
+                break;
             case var t when t == typeof(string) && reader is ColumnReader<ByteArray> utf8:
                 Utf8Labels(utf8, column, buffers);
-                break;
-            case var t when t == typeof(string):
-                Each<string?>(reader, buffers, values =>
-                {
-                    foreach (string? value in values)
-                    {
-                        if (value is null)
-                        {
-                            column.AddMissing();
-                        }
-                        else
-                        {
-                            column.AddLabel(value);
-                        }
-                    }
-                });
                 break;
             case var t when t == typeof(bool): Physical<bool, string>(reader, column, buffers, static v => v ? "True" : "False", v => column.AddLabel(v)); break;
             case var t when t == typeof(DateTime):
@@ -220,6 +207,48 @@ internal sealed class ParquetTableReader : ITableReader
                 throw new NotSupportedException($"{element.Name} values are not supported; mlmon compares numbers and labels (strings, booleans, dates)");
         }
     }
+
+    // A DECIMAL stored in fixed-length bytes: the unscaled integer in big-endian two's complement, divided by 10^scale as
+    // ParquetSharp's logical reader divides it.
+    private static unsafe decimal BigEndianDecimal(FixedLenByteArray value, int length, decimal divisor)
+    {
+        var bytes = new ReadOnlySpan<byte>((void*)value.Pointer, length);
+        Int128 unscaled = (sbyte)bytes[0] < 0 ? Int128.NegativeOne : Int128.Zero; // the sign, extended
+        foreach (byte b in bytes)
+        {
+            unscaled = (unscaled << 8) | b;
+        }
+
+        bool negative = unscaled < 0;
+        UInt128 magnitude = negative ? (UInt128)(-unscaled) : (UInt128)unscaled;
+        if (magnitude >> 96 != 0)
+        {
+            throw new OverflowException("a decimal value has more than 96 bits (29 digits), more than System.Decimal holds");
+        }
+
+        var integer = new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), (int)(uint)(magnitude >> 64), negative, 0);
+        return integer / divisor;
+    }
+
+    private static decimal Pow10(int scale)
+    {
+        if (scale is < 0 or > 28)
+        {
+            throw new NotSupportedException($"a decimal scale of {scale}; System.Decimal holds scales 0 to 28");
+        }
+
+        decimal power = 1;
+        for (int i = 0; i < scale; i++)
+        {
+            power *= 10;
+        }
+
+        return power;
+    }
+
+    // A FLOAT16: two little-endian bytes.
+    private static unsafe Half Float16(FixedLenByteArray value) =>
+        BitConverter.UInt16BitsToHalf(System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(new ReadOnlySpan<byte>((void*)value.Pointer, 2)));
 
     // Adds a number to the column as a number, or as its text when the column is read as labels.
     private static Action<T> Number<T>(LoadedColumn column)
@@ -270,17 +299,6 @@ internal sealed class ParquetTableReader : ITableReader
 
     private static string FormatDateTime(DateTime value) =>
         value.ToString(value.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
-
-    private static void Each<T>(ColumnReader reader, Buffers buffers, Batch<T> batch)
-    {
-        using LogicalColumnReader<T> values = reader.LogicalReader<T>(BatchSize);
-        T[] buffer = buffers.Get<T>(BatchSize);
-        while (values.HasNext)
-        {
-            int read = values.ReadBatch(buffer);
-            batch(buffer.AsSpan(0, read));
-        }
-    }
 
     /// <summary>
     /// A text column read from its UTF-8 bytes: each value is decoded into a reused buffer and looked up among the
@@ -374,39 +392,6 @@ internal sealed class ParquetTableReader : ITableReader
             reader.ReadBatch(BatchSize, values, out long read);
             column.AddNumbers(values.AsSpan(0, (int)read));
         }
-    }
-
-    private static void Numbers<T>(ColumnReader reader, LoadedColumn column, Buffers buffers)
-        where T : struct, INumberBase<T>
-    {
-        bool labels = column.IsCategorical;
-        Each<T>(reader, buffers, values =>
-        {
-            foreach (T value in values)
-            {
-                AddNumber(column, value, labels);
-            }
-        });
-    }
-
-    private static void NullableNumbers<T>(ColumnReader reader, LoadedColumn column, Buffers buffers)
-        where T : struct, INumberBase<T>
-    {
-        bool labels = column.IsCategorical;
-        Each<T?>(reader, buffers, values =>
-        {
-            foreach (T? value in values)
-            {
-                if (value is T v)
-                {
-                    AddNumber(column, v, labels);
-                }
-                else
-                {
-                    column.AddMissing();
-                }
-            }
-        });
     }
 
     // A number as a number, or (read as labels) as its invariant text; NaN and infinities are missing either way, as in CSV.
