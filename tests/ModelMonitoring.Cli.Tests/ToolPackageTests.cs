@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
@@ -15,7 +14,6 @@ namespace ModelMonitoring.Cli.Tests;
 /// </summary>
 public sealed class ToolPackageTests : IDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(6);
     private readonly string version = "0.0.1-tooltest." + Guid.NewGuid().ToString("N")[..12];
     private readonly TempDir dir = new();
 
@@ -44,7 +42,7 @@ public sealed class ToolPackageTests : IDisposable
         string feed = Path.Combine(dir.Path, "feed");
         string tools = Path.Combine(dir.Path, "tools");
 
-        (int packed, string packOutput) = await DotnetAsync(
+        (int packed, string packOutput) = await ChildProcess.DotnetAsync(
             RepoPaths.RepositoryRoot,
             "pack", "src/ModelMonitoring.Cli", "-c", "Release", "-o", feed, "-p:PackageVersion=" + version,
             "-p:UseArtifactsOutput=true", "-p:ArtifactsPath=" + Path.Combine(dir.Path, "artifacts"), "-nologo", "-nodeReuse:false");
@@ -62,7 +60,7 @@ public sealed class ToolPackageTests : IDisposable
             Assert.Equal(platform != "any", IsReadyToRun(await ReadEntryBytesAsync(platformPackage, $"tools/net10.0/{platform}/mlmon.dll")));
         }
 
-        (int installed, string installOutput) = await DotnetAsync(
+        (int installed, string installOutput) = await ChildProcess.DotnetAsync(
             dir.Path, "tool", "install", "--tool-path", tools, "--add-source", feed, "ModelMonitoring.Cli", "--version", version);
         Assert.True(installed == 0, "dotnet tool install failed:\n" + installOutput);
         string installedFor = platforms.Contains(RuntimeInformation.RuntimeIdentifier) ? RuntimeInformation.RuntimeIdentifier : "any";
@@ -72,7 +70,7 @@ public sealed class ToolPackageTests : IDisposable
 
         string reference = dir.Write("ref.csv", "price,region\n" + string.Concat(Enumerable.Range(0, 300).Select(i => $"{i % 50}.5,{(i % 2 == 0 ? "north" : "south")}\n")));
         string current = dir.Write("cur.csv", "price,region\n" + string.Concat(Enumerable.Range(0, 300).Select(i => $"{(i % 50) + 30}.5,north\n")));
-        (int code, string stdout, string stderr) = await RunAsync(Path.Combine(tools, "mlmon"), dir.Path, "drift", "-r", reference, "-c", current, "--format", "json");
+        (int code, string stdout, string stderr) = await ChildProcess.RunAsync(Path.Combine(tools, "mlmon"), dir.Path, "drift", "-r", reference, "-c", current, "--format", "json");
 
         Assert.True(code == 1, $"exit {code}: {stderr}");
         using JsonDocument report = JsonDocument.Parse(stdout);
@@ -106,50 +104,4 @@ public sealed class ToolPackageTests : IDisposable
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder
             ? folder
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
-    private static async Task<(int Code, string Output)> DotnetAsync(string workingDirectory, params string[] args)
-    {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        (int code, string stdout, string stderr) = await RunAsync(dotnet, workingDirectory, args);
-        return (code, stdout + stderr);
-    }
-
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string program, string workingDirectory, params string[] args)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The test host's own MSBuild variables would redirect the child build.
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish within {Timeout}.");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
 }

@@ -64,6 +64,13 @@ internal static class ExportCommand
             throw new CliInputException($"export {kind}: --assembly is required (the application assembly whose [MonitoredModel] classes are exported).");
         }
 
+        if (assemblies.Count > 0 && !RuntimeFeature.IsDynamicCodeSupported)
+        {
+            throw new CliInputException(
+                $"export {kind}: --assembly loads the application's assemblies, which this native build of mlmon cannot do; "
+                + "run export with the mlmon .NET tool (docs/mlmon.md, \"Install\").");
+        }
+
         IReadOnlyList<ModelDescriptor> models = LoadCatalog(assemblies);
         if (kind != "alertmanager-config" && models.Count == 0)
         {
@@ -92,6 +99,7 @@ internal static class ExportCommand
     }
 
     /// <summary>Loads each assembly (its dependencies from its own directory) and runs its module initializer, which registers its models.</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Loading an application's assembly is what export does; RunAsync refuses it where code cannot be loaded (a native build).")]
     private static IReadOnlyList<ModelDescriptor> LoadCatalog(IReadOnlyList<string> paths)
     {
         foreach (string path in paths)

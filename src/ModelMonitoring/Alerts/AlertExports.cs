@@ -135,7 +135,7 @@ public static class AlertExports
         ModelDescriptor[] distinct = Distinct(models);
         var panels = new JsonArray();
         int id = 1;
-        panels.Add(new JsonObject
+        panels.Add((JsonNode)new JsonObject
         {
             ["type"] = "row",
             ["id"] = id++,
@@ -149,7 +149,7 @@ public static class AlertExports
         int x = 0;
         foreach (DashboardPanel panel in DashboardPanels.Select(p => p with { Targets = p.Targets.Where(t => PrometheusQueries.IsExported(t.Expression)).ToArray() }).Where(p => p.Targets.Count > 0))
         {
-            panels.Add(new JsonObject
+            panels.Add((JsonNode)new JsonObject
             {
                 ["type"] = "timeseries",
                 ["id"] = id++,
