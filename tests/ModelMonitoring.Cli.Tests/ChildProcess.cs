@@ -14,7 +14,12 @@ internal static class ChildProcess
         return (code, stdout + stderr);
     }
 
-    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string program, string workingDirectory, params string[] args)
+    public static Task<(int Code, string Stdout, string Stderr)> RunAsync(string program, string workingDirectory, params string[] args) =>
+        RunAsync(program, workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <paramref name="program"/> with these environment variables set besides the test host's.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(
+        string program, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -36,6 +41,11 @@ internal static class ChildProcess
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();

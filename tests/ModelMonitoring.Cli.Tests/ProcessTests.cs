@@ -47,27 +47,10 @@ public sealed class ProcessTests
         string current = dir.Write("cur.csv", "a,b,c\n" + Rows());
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         string command = string.Join(' ', new[] { dotnet, RepoPaths.MlmonDll, "drift", "-r", reference, "-c", current }.Select(a => "'" + a + "'"));
-        var start = new ProcessStartInfo("/usr/bin/script")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { "-qec", command, "/dev/null" })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var terminalSettings = new Dictionary<string, string> { ["TERM"] = "xterm-256color", ["COLUMNS"] = "120" };
+        (int code, string terminal, string stderr) = await ChildProcess.RunAsync("/usr/bin/script", dir.Path, terminalSettings, "-qec", command, "/dev/null");
 
-        start.Environment["TERM"] = "xterm-256color";
-        start.Environment["COLUMNS"] = "120";
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        string terminal = await stdout;
-
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {terminal} {await stderr}");
+        Assert.True(code == 0, $"exit {code}: {terminal} {stderr}");
         Assert.Contains("Reading ref.csv", terminal);
         Assert.Contains("Computing drift: 3/3 columns", terminal);
         Assert.Matches(@"Computing drift: 3/3 columns, [abc] done", terminal); // redrawn 10 times a second, so the last state is sure to show
