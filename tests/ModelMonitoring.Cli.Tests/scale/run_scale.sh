@@ -10,7 +10,8 @@
 # mlmon runs as users install it: packed (ReadyToRun for this machine's runtime identifier) and installed with
 # `dotnet tool install --tool-path`. The portable, JIT-compiled build (`dotnet mlmon.dll`, what the "any" package and
 # `dotnet run` give) joins each round as the jit-* rows, and both run a 1,000-row file against the baseline
-# (startup-*: the fixed cost of a run).
+# (startup-*: the fixed cost of a run). The native build (dotnet publish -p:MlmonNative=true, Native AOT) joins each
+# round as the native-* rows.
 # With MLMON_BEFORE=/path/to/an/older/mlmon.dll (run with dotnet) or an older installed tool's mlmon executable, the
 # older build's exact and baseline runs (CSV, and Parquet against the baseline) join each round.
 set -euo pipefail
@@ -31,6 +32,9 @@ J="$OUT/mlmon/mlmon.dll"
 dotnet pack "$ROOT/src/ModelMonitoring.Cli" -c Release -o "$OUT/package" -nologo -v:q >/dev/null
 dotnet tool install --tool-path "$OUT/tools" --add-source "$OUT/package" ModelMonitoring.Cli >/dev/null
 M="$OUT/tools/mlmon"
+dotnet publish "$ROOT/src/ModelMonitoring.Cli" -c Release -r "$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')" -p:MlmonNative=true \
+  -p:UseArtifactsOutput=true -p:ArtifactsPath="$OUT/native-build" -o "$OUT/native" -nologo -v:q >/dev/null
+N="$OUT/native/mlmon"
 "$M" baseline "$DATA/reference.csv" --out "$OUT/ref.baseline.json" >/dev/null
 head -n 1001 "$DATA/current.csv" >"$OUT/current-1000.csv"
 
@@ -63,6 +67,11 @@ for run in $(seq "$RUNS"); do
   measure baseline-parquet "$M" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.parquet" -f json --timings
   echo "#   $(cat "$OUT/stderr")"
   measure startup "$M" drift -r "$OUT/ref.baseline.json" -c "$OUT/current-1000.csv" -f json
+  measure native-exact-csv "$N" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json
+  measure native-exact-parquet "$N" drift -r "$DATA/reference.parquet" -c "$DATA/current.parquet" -f json
+  measure native-baseline-csv "$N" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json
+  measure native-baseline-parquet "$N" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.parquet" -f json
+  measure native-startup "$N" drift -r "$OUT/ref.baseline.json" -c "$OUT/current-1000.csv" -f json
   measure jit-exact-csv dotnet "$J" drift -r "$DATA/reference.csv" -c "$DATA/current.csv" -f json
   measure jit-baseline-csv dotnet "$J" drift -r "$OUT/ref.baseline.json" -c "$DATA/current.csv" -f json
   measure jit-startup dotnet "$J" drift -r "$OUT/ref.baseline.json" -c "$OUT/current-1000.csv" -f json
