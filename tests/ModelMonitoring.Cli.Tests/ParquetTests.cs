@@ -275,9 +275,10 @@ public sealed class ParquetTests : IDisposable
     }
 
     /// <summary>
-    /// Against a baseline, a numerical column of a Parquet file goes to the profile a run of finite values at a time:
-    /// the report is the one of the same data as CSV, read value by value, with long and short runs between NaN and
-    /// infinities, runs that cross the reader's batches of 65,536, and a required and an optional column.
+    /// Against a baseline, a numerical column of a Parquet file goes to the profile a run of finite values at a time,
+    /// and a text column's labels are found by their UTF-8 bytes: the report is the one of the same data as CSV, read
+    /// value by value, with long and short runs between NaN and infinities, runs that cross the reader's batches of
+    /// 65,536, a required and an optional column, and labels that outnumber the reader's table of byte-keyed tallies.
     /// </summary>
     [Fact]
     public async Task Against_a_baseline_a_parquet_file_and_the_same_data_as_csv_give_the_same_report()
@@ -286,8 +287,12 @@ public sealed class ParquetTests : IDisposable
         var rng = new Random(5);
         var required = new double[rows];
         var optional = new double?[rows];
+        // 300 distinct labels, short and long, ASCII and not, more than the reader's 64 byte-keyed slots hold.
+        string[] names = Enumerable.Range(0, 300).Select(k => (k % 4) switch { 0 => $"s{k}", 1 => $"label-number-{k}", 2 => $"é{k}ü", _ => $"日本{k}" }).ToArray();
+        var label = new string?[rows];
         for (int i = 0; i < rows; i++)
         {
+            label[i] = i % 13 == 0 ? null : names[(int)((i * 7919L) % (i < 100_000 ? 40 : 300))];
             required[i] = i switch
             {
                 300 or 65_600 => double.NaN,
@@ -300,11 +305,12 @@ public sealed class ParquetTests : IDisposable
         }
 
         string parquet = dir.File_("runs.parquet");
-        using (var file = new ParquetFileWriter(parquet, [new Column<double>("required"), new Column<double?>("optional")]))
+        using (var file = new ParquetFileWriter(parquet, [new Column<double>("required"), new Column<double?>("optional"), new Column<string>("label")]))
         {
             using RowGroupWriter group = file.AppendRowGroup();
             using (var w = group.NextColumn().LogicalWriter<double>()) w.WriteBatch(required);
             using (var w = group.NextColumn().LogicalWriter<double?>()) w.WriteBatch(optional);
+            using (var w = group.NextColumn().LogicalWriter<string?>()) w.WriteBatch(label);
             file.Close();
         }
 
@@ -316,17 +322,17 @@ public sealed class ParquetTests : IDisposable
             double d when double.IsNegativeInfinity(d) => "-inf",
             double d => d.ToString("R", CultureInfo.InvariantCulture),
         };
-        var text = new StringBuilder("required,optional\n");
+        var text = new StringBuilder("required,optional,label\n");
         for (int i = 0; i < rows; i++)
         {
-            text.Append(Cell(required[i])).Append(',').Append(Cell(optional[i])).Append('\n');
+            text.Append(Cell(required[i])).Append(',').Append(Cell(optional[i])).Append(',').Append(label[i]).Append('\n');
         }
 
         string csv = dir.Write("runs.csv", text.ToString());
-        var reference = new StringBuilder("required,optional\n");
+        var reference = new StringBuilder("required,optional,label\n");
         for (int i = 0; i < 5_000; i++)
         {
-            reference.Append(CultureInfo.InvariantCulture, $"{50 + (i % 1000 / 100.0)},{i % 997 / 997.0}\n");
+            reference.Append(CultureInfo.InvariantCulture, $"{50 + (i % 1000 / 100.0)},{i % 997 / 997.0},{names[i % 250]}\n");
         }
 
         string baseline = dir.File_("runs.baseline.json");

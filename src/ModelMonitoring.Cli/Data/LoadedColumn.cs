@@ -41,6 +41,12 @@ internal sealed class LoadedColumn
     private Dictionary<string, LabelTally>.AlternateLookup<ReadOnlySpan<char>> tallyLookup;
     private List<LabelTally>? pendingTallies;
 
+    // The tallies of a profiled label column by the UTF-8 bytes of their labels (Parquet text), in a small table indexed
+    // by a hash of the bytes: a label met before is found by one compare of its bytes, without decoding it to UTF-16
+    // or hashing its text. A slot holds the latest label that hashed to it; any other label takes the usual way.
+    private const int Utf8TallySlots = 64;
+    private Utf8Tally?[]? utf8Tallies;
+
     /// <summary>Starts a column.</summary>
     /// <param name="name">The column's name.</param>
     /// <param name="forceCategorical">Whether to read labels whatever the values are.</param>
@@ -320,6 +326,71 @@ internal sealed class LoadedColumn
         {
             MarkNotNumeric(label, line);
         }
+    }
+
+    /// <summary>
+    /// Adds a label from its UTF-8 bytes (decoded with replacement characters where they are not valid UTF-8), as
+    /// <see cref="AddLabel(ReadOnlySpan{char}, long)"/> adds the decoded text; <paramref name="scratch"/> holds the
+    /// decoded text and grows when a label needs it.
+    /// </summary>
+    public void AddLabel(ReadOnlySpan<byte> utf8, ref char[] scratch)
+    {
+        if (tallies is not null && !stopped)
+        {
+            Utf8Tally?[] slots = utf8Tallies ??= new Utf8Tally?[Utf8TallySlots];
+            int slot = Utf8Slot(utf8);
+            if (slots[slot] is { } known && utf8.SequenceEqual(known.Bytes))
+            {
+                if (known.Tally.Count++ == 0)
+                {
+                    pendingTallies!.Add(known.Tally);
+                }
+
+                profiled++;
+                return;
+            }
+
+            if (TallyLabel(Decode(utf8, ref scratch), null, 0) is { } tally)
+            {
+                slots[slot] = new Utf8Tally(utf8.ToArray(), tally);
+            }
+
+            return;
+        }
+
+        AddLabel(Decode(utf8, ref scratch));
+    }
+
+    private static ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8, ref char[] scratch)
+    {
+        int most = System.Text.Encoding.UTF8.GetMaxCharCount(utf8.Length);
+        if (scratch.Length < most)
+        {
+            scratch = new char[Math.Max(most, scratch.Length * 2)];
+        }
+
+        return scratch.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, scratch));
+    }
+
+    // A slot of the UTF-8 tally table: the length and the first and last bytes, mixed.
+    private static int Utf8Slot(ReadOnlySpan<byte> utf8)
+    {
+        const ulong Mix = 0x9E37_79B9_7F4A_7C15;
+        ulong hash = (ulong)utf8.Length * Mix;
+        if (utf8.Length >= 8)
+        {
+            hash = (hash ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(utf8)) * Mix;
+            hash = (hash ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..])) * Mix;
+        }
+        else
+        {
+            foreach (byte b in utf8)
+            {
+                hash = (hash ^ b) * Mix;
+            }
+        }
+
+        return (int)(hash >> 58); // 64 slots
     }
 
     /// <summary>Adds a label from a span, allocating only for labels not seen yet.</summary>
@@ -611,11 +682,13 @@ internal sealed class LoadedColumn
     }
 
     // A label of a profiled label column (text is the label; label, its string when the caller has one).
-    private void TallyLabel(ReadOnlySpan<char> text, string? label, long line)
+    // Tallies a label of a profiled label column; returns its tally, or null when the label was not tallied (the column
+    // stopped, or holds as many tallies as it may).
+    private LabelTally? TallyLabel(ReadOnlySpan<char> text, string? label, long line)
     {
         if (stopped)
         {
-            return;
+            return null;
         }
 
         if (tallyLookup.TryGetValue(text, out LabelTally? tally))
@@ -626,7 +699,7 @@ internal sealed class LoadedColumn
             }
 
             profiled++;
-            return;
+            return tally;
         }
 
         label ??= text.ToString();
@@ -636,11 +709,12 @@ internal sealed class LoadedColumn
             tallies.Add(label, tally);
             pendingTallies!.Add(tally);
             profiled++;
-            return;
+            return tally;
         }
 
         HandOverLabels(profiler!); // the labels before this one first
         KeepLabel(label, text, line);
+        return null;
     }
 
     // The labels tallied since the last hand-over, to a profiler (this column's, or the first part's when the parts
@@ -673,6 +747,13 @@ internal sealed class LoadedColumn
             profiler!.AddNumbers(pending.AsSpan(0, pendingCount));
             pendingCount = 0;
         }
+    }
+
+    private sealed class Utf8Tally(byte[] bytes, LabelTally tally)
+    {
+        public byte[] Bytes { get; } = bytes;
+
+        public LabelTally Tally { get; } = tally;
     }
 
     private sealed class LabelTally(string label)

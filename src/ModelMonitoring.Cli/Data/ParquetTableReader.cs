@@ -326,14 +326,7 @@ internal sealed class ParquetTableReader : ITableReader
                 }
 
                 ByteArray value = values[next++];
-                var bytes = new ReadOnlySpan<byte>((void*)value.Pointer, value.Length);
-                if (text.Length < System.Text.Encoding.UTF8.GetMaxCharCount(bytes.Length))
-                {
-                    text = buffers.Get<char>(System.Text.Encoding.UTF8.GetMaxCharCount(bytes.Length));
-                }
-
-                int length = System.Text.Encoding.UTF8.GetChars(bytes, text);
-                column.AddLabel(text.AsSpan(0, length));
+                column.AddLabel(new ReadOnlySpan<byte>((void*)value.Pointer, value.Length), ref text);
             }
         }
     }
