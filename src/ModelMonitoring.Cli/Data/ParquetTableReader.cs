@@ -301,9 +301,9 @@ internal sealed class ParquetTableReader : ITableReader
         value.ToString(value.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// A text column read from its UTF-8 bytes: each value is decoded into a reused buffer and looked up among the
-    /// column's labels, so a label already seen costs no string (the logical reader makes one per value). Null values
-    /// are missing; invalid UTF-8 is decoded with replacement characters, as the logical reader does.
+    /// A text column read from its UTF-8 bytes, handed to the column as bytes (<see cref="LoadedColumn.AddLabel(ReadOnlySpan{byte}, ref char[])"/>):
+    /// a label already seen costs no string, and against a baseline no decoding either. Null values are missing;
+    /// invalid UTF-8 is decoded with replacement characters, as ParquetSharp's logical reader does.
     /// </summary>
     private static unsafe void Utf8Labels(ColumnReader<ByteArray> reader, LoadedColumn column, Buffers buffers)
     {
