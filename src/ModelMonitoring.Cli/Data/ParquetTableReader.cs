@@ -27,7 +27,7 @@ internal sealed class ParquetTableReader : ITableReader
         ParquetFileReader file;
         try
         {
-            file = new ParquetFileReader(path);
+            file = Open(path);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -101,7 +101,7 @@ internal sealed class ParquetTableReader : ITableReader
                 long order = -1; // row group x column position being read: which error a sequential read meets first
                 try
                 {
-                    using var own = worker == 0 ? null : new ParquetFileReader(path);
+                    using var own = worker == 0 ? null : Open(path);
                     ParquetFileReader source = own ?? file;
                     var buffers = new Buffers();
                     for (int g = 0; g < groups; g++)
@@ -146,6 +146,16 @@ internal sealed class ParquetTableReader : ITableReader
 
             return new TableData(columns.Select(c => c.Column).ToArray(), (int)total);
         }
+    }
+
+    // A column chunk is read through a 1 MB buffer rather than loaded whole, so memory does not grow with the size of a
+    // row group (the scale data's one row group: peak 98 to 90 MB against a baseline, the same speed).
+    private static ParquetFileReader Open(string path)
+    {
+        using ReaderProperties properties = ReaderProperties.GetDefaultReaderProperties();
+        properties.EnableBufferedStream();
+        properties.BufferSize = 1 << 20;
+        return new ParquetFileReader(path, properties);
     }
 
     private static bool IsNumeric(Type type) =>
