@@ -17,6 +17,8 @@ command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 command -v promtool >/dev/null 2>&1 || needed+=(prometheus)
 command -v amtool >/dev/null 2>&1 || needed+=(prometheus-alertmanager)
 /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || needed+=(python3-aiosmtpd)
+# NativeBuildTests links mlmon's native build (Native AOT), which needs a C toolchain.
+{ command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; } || needed+=(gcc)
 if [ "${#needed[@]}" -gt 0 ]; then
   log "installing Debian packages the tests need: ${needed[*]}"
   if [ "$(id -u)" = "0" ]; then apt_get() { apt-get "$@"; }; else apt_get() { sudo apt-get "$@"; }; fi
