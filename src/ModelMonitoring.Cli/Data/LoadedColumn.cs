@@ -341,12 +341,7 @@ internal sealed class LoadedColumn
             int slot = Utf8Slot(utf8);
             if (slots[slot] is { } known && utf8.SequenceEqual(known.Bytes))
             {
-                if (known.Tally.Count++ == 0)
-                {
-                    pendingTallies!.Add(known.Tally);
-                }
-
-                profiled++;
+                CountTallied(known.Tally);
                 return;
             }
 
@@ -681,9 +676,8 @@ internal sealed class LoadedColumn
         }
     }
 
-    // A label of a profiled label column (text is the label; label, its string when the caller has one).
-    // Tallies a label of a profiled label column; returns its tally, or null when the label was not tallied (the column
-    // stopped, or holds as many tallies as it may).
+    // Tallies a label of a profiled label column (text is the label; label, its string when the caller has one); returns
+    // its tally, or null when the label was not tallied (the column stopped, or holds as many tallies as it may).
     private LabelTally? TallyLabel(ReadOnlySpan<char> text, string? label, long line)
     {
         if (stopped)
@@ -693,12 +687,7 @@ internal sealed class LoadedColumn
 
         if (tallyLookup.TryGetValue(text, out LabelTally? tally))
         {
-            if (tally.Count++ == 0)
-            {
-                pendingTallies!.Add(tally);
-            }
-
-            profiled++;
+            CountTallied(tally);
             return tally;
         }
 
@@ -715,6 +704,17 @@ internal sealed class LoadedColumn
         HandOverLabels(profiler!); // the labels before this one first
         KeepLabel(label, text, line);
         return null;
+    }
+
+    // One more occurrence of a label already tallied; a tally counted again since the last hand-over is pending.
+    private void CountTallied(LabelTally tally)
+    {
+        if (tally.Count++ == 0)
+        {
+            pendingTallies!.Add(tally);
+        }
+
+        profiled++;
     }
 
     // The labels tallied since the last hand-over, to a profiler (this column's, or the first part's when the parts
