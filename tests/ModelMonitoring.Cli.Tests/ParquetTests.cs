@@ -426,6 +426,67 @@ public sealed class ParquetTests : IDisposable
         Assert.Contains("not a readable Parquet file", ex.Message);
     }
 
+    /// <summary>
+    /// Columns are read by whichever core is free, label columns first; when several cannot be read, the error is the
+    /// one a sequential read (row group by row group, column by column) meets first, naming the file, row group and
+    /// column. Here the first row group's pages of the second and fourth columns are overwritten, and the fourth holds
+    /// labels, so it is read (and fails) first.
+    /// </summary>
+    [Fact]
+    public void Of_several_columns_that_cannot_be_read_the_first_in_file_order_is_reported()
+    {
+        const int rows = 5_000;
+        string path = dir.File_("corrupt.parquet");
+        using (var file = new ParquetFileWriter(path, [new Column<double>("a"), new Column<double>("b"), new Column<double>("c"), new Column<string>("d")]))
+        {
+            for (int g = 0; g < 2; g++)
+            {
+                using RowGroupWriter group = file.AppendRowGroup();
+                for (int c = 0; c < 3; c++)
+                {
+                    using var w = group.NextColumn().LogicalWriter<double>();
+                    w.WriteBatch(Enumerable.Range(0, rows).Select(i => (double)((i * (c + 3)) % 101)).ToArray());
+                }
+
+                using (var w = group.NextColumn().LogicalWriter<string>())
+                {
+                    w.WriteBatch(Enumerable.Range(0, rows).Select(i => $"label{i % 7}").ToArray());
+                }
+            }
+
+            file.Close();
+        }
+
+        // Column chunks follow each other from byte 4 (after "PAR1"), row group by row group, column by column.
+        var corrupt = new List<long>();
+        using (var written = new ParquetFileReader(path))
+        {
+            using RowGroupReader first = written.RowGroup(0);
+            long offset = 4;
+            for (int c = 0; c < 4; c++)
+            {
+                if (c is 1 or 3)
+                {
+                    corrupt.Add(offset);
+                }
+
+                offset += first.MetaData.GetColumnChunkMetaData(c).TotalCompressedSize;
+            }
+        }
+
+        byte[] bytes = File.ReadAllBytes(path);
+        foreach (long offset in corrupt)
+        {
+            bytes.AsSpan((int)offset, 64).Fill(0xFF);
+        }
+
+        File.WriteAllBytes(path, bytes);
+
+        var ex = Assert.Throws<CliInputException>(() => Dataset.Load(path));
+
+        Assert.True(ex.Message.StartsWith($"{path}: row group 1, column 'b' (Double): cannot be read: ", StringComparison.Ordinal), ex.Message);
+    }
+
     [Fact]
     public async Task The_delimiter_option_with_a_parquet_file_is_an_error()
     {

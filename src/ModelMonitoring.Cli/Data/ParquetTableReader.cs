@@ -84,52 +84,51 @@ internal sealed class ParquetTableReader : ITableReader
                 columns.Add((c, element, selection.NewColumn(name, (int)total, labels: !IsNumeric(plain))));
             }
 
-            // Columns are independent: one range of them per core, each with its own reader of the file (a
-            // ParquetFileReader is not safe to share between threads).
+            // Columns are independent, so each core takes the next column not yet taken and reads it whole, with its own
+            // reader of the file (a ParquetFileReader is not safe to share between threads). Label columns go first:
+            // they cost the most per row, and ending on short number columns leaves no core waiting long for the other
+            // (a fixed share of the columns per core kept one core 40% longer than the other on the scale data).
             int groups = metadata.NumRowGroups;
             int workers = Math.Clamp(Math.Min(Environment.ProcessorCount, columns.Count), 1, 8);
-            var errors = new (long Order, Exception Error)?[workers];
-            long[] doneGroups = new long[workers];
+            int[] takeOrder = Enumerable.Range(0, columns.Count).OrderBy(position => columns[position].Column.IsCategorical ? 0 : 1).ToArray();
+            var errors = new (long Order, Exception Error)?[columns.Count];
+            int taken = -1;
+            long done = 0;
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, worker =>
             {
-                var mine = columns.Select((c, position) => (Position: position, c.Index, c.Element, c.Column)).Where(c => c.Position % workers == worker).ToArray();
-                if (mine.Length == 0)
-                {
-                    return;
-                }
-
-                long order = -1; // row group x column position being read: which error a sequential read meets first
+                ParquetFileReader? own = null;
                 try
                 {
-                    using var own = worker == 0 ? null : Open(path);
-                    ParquetFileReader source = own ?? file;
                     var buffers = new Buffers();
-                    for (int g = 0; g < groups; g++)
+                    for (int next = Interlocked.Increment(ref taken); next < takeOrder.Length; next = Interlocked.Increment(ref taken))
                     {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        using RowGroupReader group = source.RowGroup(g);
-                        foreach ((int position, int index, Type element, LoadedColumn column) in mine)
+                        int position = takeOrder[next];
+                        (int index, Type element, LoadedColumn column) = columns[position];
+                        int g = 0;
+                        try
                         {
-                            order = ((long)g * columns.Count) + position;
-                            try
+                            ParquetFileReader source = worker == 0 ? file : own ??= Open(path);
+                            for (; g < groups; g++)
                             {
+                                cancellationToken.ThrowIfCancellationRequested();
+                                using RowGroupReader group = source.RowGroup(g);
                                 using ColumnReader reader = group.Column(index);
                                 ReadColumn(reader, element, column, buffers);
-                            }
-                            catch (Exception ex) when (ex is not OperationCanceledException)
-                            {
-                                throw new CliInputException(
-                                    $"{path}: row group {g + 1}, column {Dataset.Quote(column.Name)} ({element.Name}): cannot be read: {FirstLine(ex.Message)}", ex);
+                                progress?.Report((double)Interlocked.Increment(ref done) / ((long)groups * columns.Count));
                             }
                         }
-
-                        Interlocked.Exchange(ref doneGroups[worker], g + 1);
-                        progress?.Report((double)doneGroups.Sum() / ((long)groups * workers));
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            // Kept by the place a sequential read (row group by row group, column by column) meets it; the
+                            // other columns are still read, since one of them may fail earlier in that order.
+                            errors[position] = (((long)g * columns.Count) + position, new CliInputException(
+                                $"{path}: row group {g + 1}, column {Dataset.Quote(column.Name)} ({element.Name}): cannot be read: {FirstLine(ex.Message)}", ex));
+                        }
                     }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                finally
                 {
-                    errors[worker] = (order, ex);
+                    own?.Dispose();
                 }
             });
 
