@@ -351,6 +351,87 @@ public sealed class ParquetTests : IDisposable
         Assert.Contains("\"missing\":", quality.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Within a batch, a label met again is added by the pointer Arrow gives its bytes (the same pointer into a
+    /// dictionary page is the same label). Every row must keep its own label whatever the encoding: dictionary pages,
+    /// plain pages (every pointer new), and a dictionary that overflows its page limit and goes on plain in the middle of
+    /// the column, with 1,200 labels (more than the pointer table's 256 slots) across batches of 65,536 and nulls.
+    /// </summary>
+    [Theory]
+    [InlineData("dictionary")]
+    [InlineData("plain")]
+    [InlineData("dictionary-then-plain")]
+    public async Task Labels_met_again_within_a_batch_keep_their_own_rows_whatever_the_encoding(string encoding)
+    {
+        const int rows = 150_000;
+        var rng = new Random(11);
+        string[] names = Enumerable.Range(0, 1_200).Select(k => k % 3 == 0 ? $"l{k}" : k % 3 == 1 ? $"label-{k}-é" : new string('x', k % 40) + k).ToArray();
+        var label = new string?[rows];
+        var score = new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            // Runs of one label, labels from a few, and labels from all 1,200, so that pointers repeat near and far.
+            label[i] = i % 19 == 0 ? null : (i / 1000 % 3) switch { 0 => names[i / 50 % names.Length], 1 => names[rng.Next(8)], _ => names[rng.Next(names.Length)] };
+            score[i] = Math.Round(rng.NextDouble(), 3);
+        }
+
+        using WriterPropertiesBuilder builder = new();
+        using WriterProperties properties = encoding switch
+        {
+            "plain" => builder.DisableDictionary().Build(),
+            "dictionary-then-plain" => builder.DictionaryPagesizeLimit(4_096).Build(),
+            _ => builder.Build(),
+        };
+        string parquet = dir.File_("labels.parquet");
+        using (var file = new ParquetFileWriter(parquet, [new Column<string>("label"), new Column<double>("score")], properties))
+        {
+            using RowGroupWriter group = file.AppendRowGroup();
+            using (var w = group.NextColumn().LogicalWriter<string?>()) w.WriteBatch(label);
+            using (var w = group.NextColumn().LogicalWriter<double>()) w.WriteBatch(score);
+            file.Close();
+        }
+
+        // The file is encoded as the case says: dictionary indices take about 1.2 bytes a row here, plain text about 14.
+        using (var written = new ParquetFileReader(parquet))
+        using (RowGroupReader group = written.RowGroup(0))
+        {
+            ColumnChunkMetaData chunk = group.MetaData.GetColumnChunkMetaData(0);
+            Assert.Equal(encoding != "plain", chunk.Encodings.Contains(ParquetSharp.Encoding.RleDictionary));
+            Assert.Equal(encoding != "dictionary", chunk.TotalUncompressedSize > 1_500_000);
+        }
+
+        // The exact engine keeps every row's label, in order.
+        ColumnSample sample = Dataset.Load(parquet)["label"].ToSample();
+        Assert.Equal(label.Where(l => l is not null).ToArray(), sample.Categories);
+        Assert.Equal(label.Count(l => l is null), sample.MissingCount);
+
+        // Against a baseline, the labels are tallied: the report is the same data's as CSV.
+        var text = new StringBuilder("label,score\n");
+        for (int i = 0; i < rows; i++)
+        {
+            text.Append(label[i]).Append(',').Append(score[i].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        string csv = dir.Write("labels.csv", text.ToString());
+        string baseline = dir.File_("labels.baseline.json");
+        var reference = new StringBuilder("label,score\n");
+        for (int i = 0; i < 3_000; i++)
+        {
+            reference.Append(names[i % 600]).Append(',').Append((i % 100 / 100.0).ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        (int built, _, string builtErr) = await CliRunner.RunAsync("baseline", dir.Write("labels-reference.csv", reference.ToString()), "--out", baseline);
+        (int parquetCode, string parquetJson, string parquetErr) = await CliRunner.RunAsync("drift", "-r", baseline, "-c", parquet, "-f", "json");
+        (int csvCode, string csvJson, string csvErr) = await CliRunner.RunAsync("drift", "-r", baseline, "-c", csv, "-f", "json");
+        Assert.True(built == 0, builtErr);
+        Assert.True(parquetErr.Length == 0 && csvErr.Length == 0, parquetErr + csvErr);
+        Assert.Equal(csvCode, parquetCode);
+        using JsonDocument p = JsonDocument.Parse(parquetJson);
+        using JsonDocument c = JsonDocument.Parse(csvJson);
+        Assert.Equal(c.RootElement.GetProperty("columns").ToString(), p.RootElement.GetProperty("columns").ToString());
+        Assert.Equal(c.RootElement.GetProperty("quality").ToString(), p.RootElement.GetProperty("quality").ToString());
+    }
+
     [Fact]
     public void The_input_format_option_overrides_the_extension()
     {

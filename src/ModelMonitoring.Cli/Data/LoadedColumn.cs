@@ -331,9 +331,10 @@ internal sealed class LoadedColumn
     /// <summary>
     /// Adds a label from its UTF-8 bytes (decoded with replacement characters where they are not valid UTF-8), as
     /// <see cref="AddLabel(ReadOnlySpan{char}, long)"/> adds the decoded text; <paramref name="scratch"/> holds the
-    /// decoded text and grows when a label needs it.
+    /// decoded text and grows when a label needs it. Returns what <see cref="AddAgain"/> takes to add the same label
+    /// once more without its bytes (its tally, or its kept string), or null when the column has no such shortcut.
     /// </summary>
-    public void AddLabel(ReadOnlySpan<byte> utf8, ref char[] scratch)
+    public object? AddLabel(ReadOnlySpan<byte> utf8, ref char[] scratch)
     {
         if (tallies is not null && !stopped)
         {
@@ -342,18 +343,47 @@ internal sealed class LoadedColumn
             if (slots[slot] is { } known && utf8.SequenceEqual(known.Bytes))
             {
                 CountTallied(known.Tally);
-                return;
+                return known.Tally;
             }
 
-            if (TallyLabel(Decode(utf8, ref scratch), null, 0) is { } tally)
+            LabelTally? tally = TallyLabel(Decode(utf8, ref scratch), null, 0);
+            if (tally is not null)
             {
                 slots[slot] = new Utf8Tally(utf8.ToArray(), tally);
             }
 
-            return;
+            return tally;
+        }
+
+        if (labels is not null && profiler is null)
+        {
+            string label = Intern(Decode(utf8, ref scratch));
+            labels.Add(label);
+            return label;
         }
 
         AddLabel(Decode(utf8, ref scratch));
+        return null;
+    }
+
+    /// <summary>
+    /// Adds once more the label that <see cref="AddLabel(ReadOnlySpan{byte}, ref char[])"/> returned
+    /// <paramref name="repeat"/> for, with the same effect; false, having added nothing, when the column can no longer
+    /// take that shortcut (the caller then adds the label's bytes).
+    /// </summary>
+    public bool AddAgain(object repeat)
+    {
+        switch (repeat)
+        {
+            case LabelTally tally when tallies is not null && !stopped:
+                CountTallied(tally);
+                return true;
+            case string label when labels is not null && profiler is null:
+                labels.Add(label);
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8, ref char[] scratch)

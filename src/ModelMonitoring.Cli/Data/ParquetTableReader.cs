@@ -314,6 +314,13 @@ internal sealed class ParquetTableReader : ITableReader
     /// a label already seen costs no string, and against a baseline no decoding either. Null values are missing;
     /// invalid UTF-8 is decoded with replacement characters, as ParquetSharp's logical reader does.
     /// </summary>
+    // Within a batch, the values of a dictionary-encoded column point into its dictionary: the same pointer and length
+    // are the same bytes, so a label met again in the batch is added from a small table by its pointer, without reading
+    // or comparing its bytes. A plain-encoded column's values all differ and always miss.
+    private const int RepeatedLabelSlots = 256;
+
+    private readonly record struct RepeatedLabel(nint Pointer, int Length, object? Token);
+
     private static unsafe void Utf8Labels(ColumnReader<ByteArray> reader, LoadedColumn column, Buffers buffers)
     {
         bool optional = reader.ColumnDescriptor.MaxDefinitionLevel > 0;
@@ -321,10 +328,12 @@ internal sealed class ParquetTableReader : ITableReader
         ByteArray[] values = buffers.Get<ByteArray>(BatchSize);
         short[] definitions = buffers.Get<short>(BatchSize);
         char[] text = buffers.Get<char>(256);
+        RepeatedLabel[] repeats = buffers.Get<RepeatedLabel>(RepeatedLabelSlots);
         while (reader.HasNext)
         {
             long levels = reader.ReadBatch(BatchSize, definitions, Span<short>.Empty, values, out long read);
             long rows = optional ? levels : read;
+            Array.Clear(repeats); // the next batch's values may lie where this one's did
             int next = 0;
             for (long i = 0; i < rows; i++)
             {
@@ -335,7 +344,14 @@ internal sealed class ParquetTableReader : ITableReader
                 }
 
                 ByteArray value = values[next++];
-                column.AddLabel(new ReadOnlySpan<byte>((void*)value.Pointer, value.Length), ref text);
+                ref RepeatedLabel repeat = ref repeats[(int)(((ulong)value.Pointer * 0x9E37_79B9_7F4A_7C15) >> 56)];
+                if (repeat.Pointer == value.Pointer && repeat.Length == value.Length && repeat.Token is { } token && column.AddAgain(token))
+                {
+                    continue;
+                }
+
+                object? added = column.AddLabel(new ReadOnlySpan<byte>((void*)value.Pointer, value.Length), ref text);
+                repeat = new RepeatedLabel(value.Pointer, value.Length, added);
             }
         }
     }
