@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ModelMonitoring.Tests.Shared;
 using System.Text.RegularExpressions;
 
 namespace ModelMonitoring.Analyzers.Tests;
@@ -100,41 +100,7 @@ public sealed class ConsumerBuildTests : IDisposable
 
     private async Task<(int ExitCode, string Output)> RunAsync(string fileName, params string[] arguments)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = _directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Variables set by the test host's own MSBuild would redirect the child build.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet build did not finish in 5 minutes:\n" + await stdout);
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        (int code, string stdout, string stderr) = await ChildProcess.RunAsync(fileName, _directory, new Dictionary<string, string>(), TimeSpan.FromMinutes(5), arguments);
+        return (code, stdout + stderr);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using ParquetSharp;
+using ModelMonitoring.Tests.Shared;
 
 namespace ModelMonitoring.Cli.Tests;
 

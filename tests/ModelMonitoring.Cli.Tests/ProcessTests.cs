@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ModelMonitoring.Tests.Shared;
 
 namespace ModelMonitoring.Cli.Tests;
 

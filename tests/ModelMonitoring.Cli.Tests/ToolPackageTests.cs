@@ -3,6 +3,7 @@ using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using ModelMonitoring.Tests.Shared;
 
 namespace ModelMonitoring.Cli.Tests;
 
